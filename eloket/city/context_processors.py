@@ -1,0 +1,5 @@
+from .reference import city_profile
+
+
+def city(request):
+    return {"city": city_profile()}

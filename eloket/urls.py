@@ -1,0 +1,28 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from eloket.city import views as city_views
+from eloket.content import views as content_views
+from eloket.health import health
+
+admin.site.site_header = "eloket"
+admin.site.site_title = "eloket"
+
+urlpatterns = [
+    path("health/", health, name="health"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("theme.css", city_views.theme_css, name="theme_css"),
+]
+
+urlpatterns += i18n_patterns(
+    path("admin/", admin.site.urls),
+    path("account/", include("allauth.urls")),
+    path("mijn-loket/", include("eloket.accounts.urls")),
+    path("", include("eloket.city.urls")),
+    path("", include("eloket.content.urls")),
+    path("", content_views.home, name="home"),
+    prefix_default_language=False,
+)
+

@@ -1,0 +1,68 @@
+import pytest
+from django.core.cache import cache
+
+from . import personas
+
+
+def pytest_collection_modifyitems(config, items):
+    # Browser tests last: the fast unit tests give feedback first.
+    items.sort(key=lambda item: "tests/e2e/" in str(item.fspath).replace("\\", "/"))
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    """Rate limits and the cached city profile live in the cache; each test starts empty."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _real_services(django_db_setup, django_db_blocker):
+    """The suite runs against PostgreSQL and Redis, never the demo's SQLite."""
+    from django.conf import settings
+    from django.db import connection
+
+    assert connection.vendor == "postgresql", "Run the tests with the README's test command (PostgreSQL)."
+    assert settings.REDIS_URL, "Run the tests with the README's test command (REDIS_URL)."
+
+
+@pytest.fixture
+def alice(db):
+    return personas.citizen()
+
+
+@pytest.fixture
+def bob(db):
+    return personas.second_citizen()
+
+
+@pytest.fixture
+def carla(db):
+    return personas.counter_staff()
+
+
+@pytest.fixture
+def erik(db):
+    return personas.enforcement()
+
+
+@pytest.fixture
+def sofie(db):
+    return personas.sanctioning_official()
+
+
+@pytest.fixture
+def ida(db):
+    return personas.city_admin()
+
+
+@pytest.fixture
+def demo_city(db):
+    """The demo city's reference data, as `manage.py seed_demo_city` makes it (without demo accounts)."""
+    from django.core.management import call_command
+
+    call_command("seed_demo_city", "--no-accounts", verbosity=0)
+    from eloket.city.models import CityProfile
+
+    return CityProfile.objects.get()
