@@ -12,11 +12,12 @@ admin.site.site_title = "eloket"
 
 urlpatterns = [
     path("health/", health, name="health"),
-    path("i18n/setlang/", set_language, name="set_language"),
     path("theme.css", city_views.theme_css, name="theme_css"),
 ]
 
 urlpatterns += i18n_patterns(
+    # Inside the language prefix, so the page being left resolves and is translated to its other-language URL.
+    path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("account/", include("allauth.urls")),
     path("mijn-loket/", include("eloket.accounts.urls")),

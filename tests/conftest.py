@@ -1,5 +1,9 @@
+import os
+
 import pytest
 from django.core.cache import cache
+from django.utils import translation
+from pytest_django.fixtures import _set_suffix_to_test_databases
 
 from . import personas
 
@@ -9,12 +13,33 @@ def pytest_collection_modifyitems(config, items):
     items.sort(key=lambda item: "tests/e2e/" in str(item.fspath).replace("\\", "/"))
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """One test database per run, so two runs on one machine never drop each other's database."""
+    _set_suffix_to_test_databases(suffix=str(os.getpid()))
+
+
 @pytest.fixture(autouse=True)
 def _clean_cache():
     """Rate limits and the cached city profile live in the cache; each test starts empty."""
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _dutch_by_default():
+    """A request under /en/ leaves English active in the thread; reverse() must not depend on test order."""
+    translation.activate("nl")
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    """Uploads go to a temporary directory, never the project's media folder."""
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -66,3 +91,11 @@ def demo_city(db):
     from eloket.city.models import CityProfile
 
     return CityProfile.objects.get()
+
+
+@pytest.fixture
+def english():
+    """Messages in English for assertions on the source strings (the Dutch catalogue is tested apart)."""
+    with translation.override("en"):
+        yield
+

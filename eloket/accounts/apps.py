@@ -8,8 +8,10 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
-        from . import panels  # noqa: F401  registers this app's dashboard panels
-        from . import roles
+        from . import (
+            panels,  # noqa: F401  registers this app's dashboard panels
+            roles,
+        )
 
         roles.grant(roles.COUNTER, ["accounts.view_user", "accounts.change_user", "accounts.view_vehicle",
                                     "accounts.add_vehicle", "accounts.change_vehicle"])

@@ -3,8 +3,8 @@
 A panel's context function must run a fixed number of queries, whatever the citizen owns.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from django.http import HttpRequest
 

@@ -8,7 +8,7 @@ from .models import User, Vehicle
 
 class ProfileForm(forms.ModelForm):
     national_number = forms.CharField(
-        label=_("National register number (optional)"),
+        label=_("National register number"),
         required=False,
         max_length=20,
         help_text=_("11 digits, on the back of your eID. We never show it in full. Leave empty to keep what we have."),

@@ -25,7 +25,8 @@ class ValidityQuerySet(models.QuerySet):
 
 class Validity(models.Model):
     valid_from = models.DateField(_("valid from"))
-    valid_to = models.DateField(_("valid until"), null=True, blank=True, help_text=_("Last day it applies; empty means open-ended."))
+    valid_to = models.DateField(_("valid until"), null=True, blank=True,
+                                help_text=_("Last day it applies; empty means open-ended."))
 
     objects = ValidityQuerySet.as_manager()
     # Fields that identify "the same figure": two rows with equal values here may not overlap in time.
@@ -91,6 +92,12 @@ class CityProfile(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        from stdnum import iban
+
+        self.iban = iban.compact(self.iban)
+        super().save(*args, **kwargs)
+
     def clean(self):
         from stdnum import bic, iban
 
@@ -117,12 +124,6 @@ class CityProfile(models.Model):
         except (ValueError, TypeError, IndexError):
             pass  # the field validators already report a malformed colour
         return errors
-
-    def save(self, *args, **kwargs):
-        from stdnum import iban
-
-        self.iban = iban.compact(self.iban)
-        super().save(*args, **kwargs)
 
     @property
     def iban_display(self) -> str:
