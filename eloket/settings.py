@@ -46,6 +46,10 @@ INSTALLED_APPS = [
     "eloket.accounts",
     "eloket.city",
     "eloket.content",
+    "eloket.payments",
+    "eloket.documents",
+    "eloket.notifications",
+    "eloket.fakemollie",
 ]
 
 MIDDLEWARE = [
@@ -188,7 +192,24 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE = {}
+CELERY_BEAT_SCHEDULE = {
+    "reconcile-open-payments": {"task": "eloket.payments.tasks.reconcile_open_payments", "schedule": 600.0},
+    "retry-unsent-notifications": {"task": "eloket.notifications.tasks.send_pending", "schedule": 300.0},
+}
+
+# Payments. Without MOLLIE_API_KEY the built-in fake Mollie API (SITE_URL/fake-mollie) takes its place,
+# so the demo pays end to end without internet; MOLLIE_API_ENDPOINT points the real client elsewhere.
+MOLLIE_API_KEY = env.str("MOLLIE_API_KEY", default="")
+MOLLIE_FAKE = not MOLLIE_API_KEY
+MOLLIE_API_ENDPOINT = env.str("MOLLIE_API_ENDPOINT", default=f"{SITE_URL}/fake-mollie" if MOLLIE_FAKE else "")
+# Minutes after which an unfinished payment is fetched again by the reconciliation task.
+PAYMENT_RECONCILE_AFTER_MINUTES = env.int("PAYMENT_RECONCILE_AFTER_MINUTES", default=15)
+
+# SMS: "console" prints messages (demo); "http" posts them to the gateway below.
+SMS_BACKEND = env.str("SMS_BACKEND", default="console")
+SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
+SMS_GATEWAY_TOKEN = env.str("SMS_GATEWAY_TOKEN", default="")
+SMS_SENDER = env.str("SMS_SENDER", default="eloket")
 
 # Key for encrypting national register numbers at rest; defaults to one derived from SECRET_KEY.
 FIELD_ENCRYPTION_KEY = env.str("FIELD_ENCRYPTION_KEY", default="")

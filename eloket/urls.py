@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
@@ -12,6 +13,8 @@ admin.site.site_title = "eloket"
 
 urlpatterns = [
     path("health/", health, name="health"),
+    # Outside the language prefix: called by Mollie, not by people.
+    path("payments/webhook/", include("eloket.payments.webhook_urls")),
     path("theme.css", city_views.theme_css, name="theme_css"),
 ]
 
@@ -21,9 +24,15 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("account/", include("allauth.urls")),
     path("mijn-loket/", include("eloket.accounts.urls")),
+    path("betalen/", include("eloket.payments.urls")),
+    path("documenten/", include("eloket.documents.urls")),
     path("", include("eloket.city.urls")),
     path("", include("eloket.content.urls")),
     path("", content_views.home, name="home"),
     prefix_default_language=False,
 )
 
+
+if settings.MOLLIE_FAKE:
+    # The stand-in for Mollie's API and checkout, only when no real Mollie key is configured.
+    urlpatterns += [path("fake-mollie/", include("eloket.fakemollie.urls"))]

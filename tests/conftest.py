@@ -99,3 +99,26 @@ def english():
     with translation.override("en"):
         yield
 
+
+
+@pytest.fixture(autouse=True)
+def _tasks_inline_unless_a_worker_runs(request):
+    """Celery tasks run inline in ordinary tests; tests that ask for `celery_worker` get a real worker."""
+    from eloket.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = "celery_worker" not in request.fixturenames
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def celery_worker(transactional_db):
+    """A real Celery worker (a thread in this process) consuming from Redis, like production's."""
+    from celery.contrib.testing.worker import start_worker
+
+    from eloket.celery import app
+
+    app.control.purge()
+    with start_worker(app, pool="solo", concurrency=1, perform_ping_check=False, shutdown_timeout=10) as worker:
+        yield worker
