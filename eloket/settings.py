@@ -11,7 +11,7 @@ from pathlib import Path
 import environ
 from django.utils.translation import gettext_lazy as _
 
-from eloket.accounts.oidc import providers_from_env
+from eloket.accounts.oidc import oidc_origins, providers_from_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -239,7 +239,9 @@ CONTENT_SECURITY_POLICY = {
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
-        "form-action": ["'self'"] + env.list("CSP_FORM_ACTION", default=[]),
+        # A payment form redirects to Mollie's hosted checkout, which form-action must allow.
+        "form-action": ["'self'"] + env.list("CSP_FORM_ACTION", default=[] if MOLLIE_FAKE else ["https://www.mollie.com"])
+        + oidc_origins(SOCIALACCOUNT_PROVIDERS),
         "frame-ancestors": ["'none'"],
         "base-uri": ["'self'"],
         "object-src": ["'none'"],

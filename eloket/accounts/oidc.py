@@ -30,3 +30,14 @@ def providers_from_env(env: Mapping[str, str]) -> dict:
             ],
         }
     }
+
+
+def oidc_origins(providers: dict) -> list[str]:
+    """Origins of the configured identity providers: the login form redirects there (CSP form-action)."""
+    from urllib.parse import urlsplit
+
+    origins = []
+    for app in providers.get("openid_connect", {}).get("APPS", []):
+        parts = urlsplit(app["settings"]["server_url"])
+        origins.append(f"{parts.scheme}://{parts.netloc}")
+    return origins

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from eloket.accounts.models import User
-from eloket.accounts.oidc import providers_from_env
+from eloket.accounts.oidc import oidc_origins, providers_from_env
 
 from .fake_oidc import FakeOIDCProvider
 
@@ -27,6 +27,8 @@ def test_the_environment_alone_configures_the_provider():
     assert (app["client_id"], app["secret"], app["name"]) == ("eloket", "s3cret", "CSAM")
     assert app["settings"]["server_url"] == "https://idp.example"
     assert app["settings"]["scope"] == ["openid", "email"]
+    # The login form redirects to the identity provider, so the CSP must allow that form target.
+    assert oidc_origins(config) == ["https://idp.example"]
 
 
 def test_a_citizen_logs_in_through_the_city_identity_provider(client, settings):
