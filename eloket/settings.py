@@ -195,6 +195,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "reconcile-open-payments": {"task": "eloket.payments.tasks.reconcile_open_payments", "schedule": 600.0},
     "retry-unsent-notifications": {"task": "eloket.notifications.tasks.send_pending", "schedule": 300.0},
+    "render-pending-documents": {"task": "eloket.documents.tasks.render_pending", "schedule": 300.0},
 }
 
 # Payments. Without MOLLIE_API_KEY the built-in fake Mollie API (SITE_URL/fake-mollie) takes its place,

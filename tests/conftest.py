@@ -28,6 +28,17 @@ def _clean_cache():
 
 
 @pytest.fixture(autouse=True)
+def sms_outbox(settings):
+    """SMS land in eloket.notifications.sms.outbox, like Django's mail.outbox for email."""
+    from eloket.notifications import sms
+
+    settings.SMS_BACKEND = "locmem"
+    sms.outbox.clear()
+    yield sms.outbox
+    sms.outbox.clear()
+
+
+@pytest.fixture(autouse=True)
 def _dutch_by_default():
     """A request under /en/ leaves English active in the thread; reverse() must not depend on test order."""
     translation.activate("nl")

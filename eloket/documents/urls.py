@@ -1,2 +1,8 @@
+from django.urls import path
+
+from . import views
+
 app_name = "documents"
-urlpatterns = []
+urlpatterns = [
+    path("<uuid:token>/", views.download, name="download"),
+]

@@ -184,6 +184,9 @@ class PaymentRequestStatus(models.TextChoices):
 class PaymentRequest(models.Model):
     """A sum the counter asks a citizen to pay (a duplicate, an administrative fee): the simplest payable."""
 
+    # Its letter shows whether it is paid, so documents re-render it when its payment state changes.
+    documents_follow_payment_state = True
+
     citizen = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="payment_requests",
                                 verbose_name=_("citizen"))
     description = models.CharField(_("what it is for"), max_length=200)

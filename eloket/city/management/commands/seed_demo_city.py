@@ -13,11 +13,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         from eloket.content.demo import seed_content
+        from eloket.payments.demo import seed_payment_requests
 
         with transaction.atomic():
             profile = demo.seed_city()
             seed_content()
             accounts = [] if options["no_accounts"] else demo.seed_accounts()
+            if accounts:
+                seed_payment_requests()
         self.stdout.write(self.style.SUCCESS(f"Demo city {profile.name} is ready."))
         if not accounts:
             return

@@ -1,0 +1,38 @@
+"""Downloading a document: only its owner, or staff allowed to view documents; everyone else gets 404."""
+
+import logging
+
+from allauth.mfa.utils import is_mfa_enabled
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from django.views.decorators.http import require_safe
+
+from .models import Document
+
+logger = logging.getLogger(__name__)
+
+
+def may_download(user, document: Document) -> bool:
+    if document.owner_id is not None and document.owner_id == user.pk:
+        return True
+    return user.is_staff and user.has_perm("documents.view_document") and is_mfa_enabled(user)
+
+
+@require_safe
+@login_required
+def download(request, token):
+    document = get_object_or_404(Document.objects.available(), token=token)
+    if not may_download(request.user, document):
+        raise Http404
+    if document.owner_id != request.user.pk:
+        logger.info("Staff user %s opened document %s", request.user.pk, document.pk)
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError:
+        logger.error("The file of document %s is missing", document.pk)
+        raise Http404 from None
+    response = FileResponse(handle, content_type="application/pdf", as_attachment=False, filename=document.filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
