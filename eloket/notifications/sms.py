@@ -7,6 +7,7 @@ full phone number: `mask()` keeps the last three digits.
 import logging
 import sys
 from dataclasses import dataclass
+from typing import Protocol
 
 import requests
 from django.conf import settings
@@ -34,12 +35,13 @@ def mask(number: str) -> str:
     return "*" * max(len(number) - 3, 0) + number[-3:]
 
 
-class BaseBackend:
-    def send(self, message: SmsMessage) -> None:
-        raise NotImplementedError
+class BaseBackend(Protocol):
+    """What an SMS backend offers: send one message or raise."""
+
+    def send(self, message: SmsMessage) -> None: ...
 
 
-class ConsoleBackend(BaseBackend):
+class ConsoleBackend:
     """Prints the message (the demo's stand-in for a gateway), with the number masked."""
 
     def __init__(self, stream=None):
@@ -50,12 +52,12 @@ class ConsoleBackend(BaseBackend):
         self.stream.flush()
 
 
-class LocmemBackend(BaseBackend):
+class LocmemBackend:
     def send(self, message: SmsMessage) -> None:
         outbox.append(message)
 
 
-class HttpBackend(BaseBackend):
+class HttpBackend:
     """POSTs {"to", "from", "text"} as JSON with a bearer token; any answer but 2xx raises."""
 
     def __init__(self, url: str | None = None, token: str | None = None):
@@ -78,7 +80,7 @@ BACKENDS = {"console": ConsoleBackend, "locmem": LocmemBackend, "http": HttpBack
 
 
 def get_backend() -> BaseBackend:
-    """The configured backend: a short name from BACKENDS or the dotted path of a BaseBackend subclass."""
+    """The configured backend: a short name from BACKENDS or the dotted path of a class with send(message)."""
     name = settings.SMS_BACKEND
     backend_class = BACKENDS.get(name) or import_string(name)
     return backend_class()

@@ -78,3 +78,20 @@ def test_the_payment_pages_fit_a_phone(phone, payment_request, alice):
     log_in(phone, alice)
     phone.visit(f"/betalen/verzoek/{payment_request.pk}/")
     assert phone.fits_width()
+
+
+def test_when_mollie_is_down_the_citizen_is_told_and_can_try_again(visitor, payment_request, alice, settings):
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    settings.MOLLIE_API_ENDPOINT = f"http://127.0.0.1:{closed_port}/fake-mollie"
+    page = visitor.page
+    log_in(visitor, alice)
+    visitor.visit(f"/betalen/verzoek/{payment_request.pk}/")
+    page.click("main form[action$='/betalen/'] button[type=submit]")
+    page.wait_for_load_state("load")
+    visitor.check()
+    assert page.locator("main form button[type=submit]").count() >= 1
+    assert PaymentRequest.objects.get(pk=payment_request.pk).status == PaymentRequestStatus.OPEN
