@@ -74,9 +74,12 @@ def test_a_failed_payment_says_so_and_offers_to_try_again(visitor, payment_reque
     assert PaymentRequest.objects.get(pk=payment_request.pk).status == PaymentRequestStatus.OPEN
 
 
-def test_the_payment_pages_fit_a_phone(phone, payment_request, alice):
+def test_the_dashboard_and_payment_pages_fit_a_phone(phone, payment_request, alice):
     log_in(phone, alice)
+    assert phone.fits_width()
     phone.visit(f"/betalen/verzoek/{payment_request.pk}/")
+    assert phone.fits_width()
+    phone.visit("/mijn-loket/voertuigen/nieuw/")
     assert phone.fits_width()
 
 
