@@ -14,6 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 CENT = Decimal("0.01")
 
@@ -93,7 +94,7 @@ class PaymentEvent(models.Model):
     class Kind(models.TextChoices):
         CREATED = "created", _("Created")
         STATUS = "status", _("Status changed")
-        REFUND = "refund", _("Refund")
+        REFUND = "refund", pgettext_lazy("payment event", "Refund")
         ERROR = "error", _("Error")
         NOTE = "note", _("Note")
 
