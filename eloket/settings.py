@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "eloket.documents",
     "eloket.notifications",
     "eloket.fakemollie",
+    "permits",
 ]
 
 MIDDLEWARE = [

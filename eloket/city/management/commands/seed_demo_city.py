@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -18,6 +19,10 @@ class Command(BaseCommand):
         with transaction.atomic():
             profile = demo.seed_city()
             seed_content()
+            # Domain apps add their own demo data through their AppConfig, so this command imports none of them.
+            for config in apps.get_app_configs():
+                if hasattr(config, "seed_demo"):
+                    config.seed_demo()
             accounts = [] if options["no_accounts"] else demo.seed_accounts()
             if accounts:
                 seed_payment_requests()
