@@ -153,6 +153,11 @@ class Refund(models.Model):
         return f"€ {self.amount} ({self.get_status_display()})"
 
 
+def format_ogm(digits: str) -> str:
+    """The printed form of a structured communication: +++123/4567/89002+++."""
+    return f"+++{digits[:3]}/{digits[3:7]}/{digits[7:]}+++"
+
+
 class StructuredReference(models.Model):
     """The Belgian structured communication (OGM/VCS) of one payable, unique across the city."""
 
@@ -172,8 +177,7 @@ class StructuredReference(models.Model):
 
     @property
     def display(self) -> str:
-        d = self.digits
-        return f"+++{d[:3]}/{d[3:7]}/{d[7:]}+++"
+        return format_ogm(self.digits)
 
 
 class PaymentRequestStatus(models.TextChoices):

@@ -6,7 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from stdnum.be import ogm_vcs
 
-from .models import StructuredReference
+from .models import StructuredReference, format_ogm
 
 
 def make_digits() -> str:
@@ -15,8 +15,7 @@ def make_digits() -> str:
     return base + ogm_vcs.calc_check_digits(base)
 
 
-def display(digits: str) -> str:
-    return f"+++{digits[:3]}/{digits[3:7]}/{digits[7:]}+++"
+display = format_ogm
 
 
 def parse(text: str) -> str | None:
