@@ -4,16 +4,19 @@ The plate is the permit. A permit's status changes only through the functions in
 change is an append-only `PermitEvent`.
 """
 
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from eloket.accounts import plates
 from eloket.accounts.models import COUNTRIES
 from eloket.city.models import Validity, Zone
+from eloket.documents.models import private_storage
 
 
 class ResidentCardPrice(Validity):
@@ -63,6 +66,18 @@ PENDING_STATUSES = (PermitStatus.APPLIED, PermitStatus.AWAITING_PAYMENT, PermitS
 HOLDING_STATUSES = (*PENDING_STATUSES, PermitStatus.ACTIVE)
 
 
+class VehicleUse(models.TextChoices):
+    OWN = "own", _("The vehicle is registered in my name")
+    COMPANY = "company", _("A company or lease car I use permanently")
+    OTHER_PERSON = "other_person", _("A car of another person that I drive")
+
+
+class Channel(models.TextChoices):
+    PORTAL = "portal", _("Online")
+    COUNTER = "counter", _("At the counter")
+    PHONE = "phone", _("By phone")
+
+
 class Permit(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=PermitKind.choices)
     status = models.CharField(_("status"), max_length=24, choices=PermitStatus.choices, default=PermitStatus.APPLIED,
@@ -82,6 +97,20 @@ class Permit(models.Model):
     valid_to = models.DateField(_("valid until"), null=True, blank=True, help_text=_("Last valid day."))
     price = models.DecimalField(_("price (EUR)"), max_digits=7, decimal_places=2, default=Decimal("0.00"))
     price_explanation = models.TextField(_("how the price was computed"), blank=True)
+    vehicle_use = models.CharField(_("use of the vehicle"), max_length=20, choices=VehicleUse.choices, blank=True)
+    # Disability registration: the European card's number and its expiry (none for a card without end date).
+    card_number = models.CharField(_("card number"), max_length=10, blank=True, db_index=True)
+    card_expiry = models.DateField(_("card valid until"), null=True, blank=True)
+    # Care-provider permit: the RIZIV/INAMI or Flemish recognition number.
+    recognition_number = models.CharField(_("recognition number"), max_length=20, blank=True)
+    channel = models.CharField(_("applied"), max_length=10, choices=Channel.choices, default=Channel.PORTAL)
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                      related_name="+", verbose_name=_("registered by"),
+                                      help_text=_("The staff member who registered it on the holder's behalf."))
+    renewal_of = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="renewals",
+                                   verbose_name=_("renewal of"))
+    # Set once by the reminder task (a conditional UPDATE), so a reminder is never sent twice.
+    reminder_sent_at = models.DateTimeField(_("renewal reminder sent"), null=True, blank=True)
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -89,7 +118,7 @@ class Permit(models.Model):
         verbose_name = _("permit")
         verbose_name_plural = _("permits")
         ordering = ["-created"]
-        indexes = [models.Index(fields=["status", "kind"])]
+        indexes = [models.Index(fields=["status", "kind"]), models.Index(fields=["status", "valid_to"])]
 
     def __str__(self):
         return f"{self.get_kind_display()} #{self.pk} ({self.get_status_display()})"
@@ -144,6 +173,84 @@ class PermitPlate(models.Model):
 
     def __str__(self):
         return self.plate_display
+
+    def save(self, *args, **kwargs):
+        self.plate = plates.normalize(self.plate)
+        super().save(*args, **kwargs)
+
+    @property
+    def plate_display(self) -> str:
+        return plates.display(self.plate, self.country)
+
+
+def _document_path(instance, filename):
+    # A random name: the citizen's file name (which may hold a plate or a name) never reaches the disk or a URL.
+    return f"permits/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{instance.extension}"
+
+
+class PermitDocumentKind(models.TextChoices):
+    REGISTRATION_CERTIFICATE = "registration_certificate", _("Vehicle registration certificate")
+    PERMANENT_USE = "permanent_use", _("Attest of permanent use (company or lease car)")
+    AUTHORISATION = "authorisation", _("Power of attorney or insurance document naming you as driver")
+    CARD_FRONT = "card_front", _("Disability parking card, front")
+    CARD_BACK = "card_back", _("Disability parking card, back")
+    RECOGNITION = "recognition", _("Recognition as a care provider")
+    HOME_VISITS = "home_visits", _("Sworn statement of home visits")
+    ANSWER = "answer", _("Attachment to an answer")
+
+
+class PermitDocument(models.Model):
+    """A file the citizen (or staff on their behalf) uploaded for a permit; served only through an owner-checked view."""
+
+    permit = models.ForeignKey(Permit, on_delete=models.CASCADE, related_name="documents", verbose_name=_("permit"))
+    kind = models.CharField(_("document"), max_length=30, choices=PermitDocumentKind.choices)
+    file = models.FileField(_("file"), upload_to=_document_path, storage=private_storage)
+    content_type = models.CharField(_("type"), max_length=40)
+    extension = models.CharField(max_length=5, editable=False)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name=_("uploaded by"))
+
+    class Meta:
+        verbose_name = _("permit document")
+        verbose_name_plural = _("permit documents")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.uploaded_at:%d/%m/%Y})" if self.uploaded_at else self.get_kind_display()
+
+    @property
+    def download_name(self) -> str:
+        return f"{self.kind}-{self.pk}.{self.extension}"
+
+
+class VisitorPeriod(models.Model):
+    """A guest's plate parked on a resident address's yearly visitor hours; `minutes` is what it takes from the balance."""
+
+    address_key = models.CharField(max_length=200, db_index=True, editable=False)
+    permit = models.ForeignKey(Permit, on_delete=models.PROTECT, related_name="visitor_periods",
+                               verbose_name=_("resident card"))
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="visitor_periods",
+                                   verbose_name=_("started by"))
+    zone = models.ForeignKey(Zone, on_delete=models.PROTECT, related_name="visitor_periods", verbose_name=_("zone"))
+    plate = models.CharField(_("number plate"), max_length=plates.MAX_LENGTH)
+    country = models.CharField(_("country"), max_length=2, choices=COUNTRIES, default="BE")
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"), help_text=_("The planned end, or the moment it was stopped."))
+    stopped_early = models.BooleanField(_("stopped early"), default=False)
+    minutes = models.PositiveIntegerField(_("minutes taken from the balance"))
+    year = models.PositiveSmallIntegerField(_("balance year"))
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("visitor period")
+        verbose_name_plural = _("visitor periods")
+        ordering = ["-starts_at"]
+        indexes = [models.Index(fields=["plate", "ends_at"]), models.Index(fields=["address_key", "year"])]
+
+    def __str__(self):
+        return f"{self.plate_display} {self.starts_at:%d/%m/%Y %H:%M}"
 
     def save(self, *args, **kwargs):
         self.plate = plates.normalize(self.plate)

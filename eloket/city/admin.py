@@ -84,6 +84,8 @@ class CityProfileAdmin(admin.ModelAdmin):
         (_("Contact"), {"fields": ["street_address", "postal_code", "municipality", "phone", "email", "website",
                                    "counter_hours_nl", "counter_hours_en"]}),
         (_("Payments"), {"fields": ["beneficiary", "iban", "bic", "enterprise_number"]}),
+        (_("Permits"), {"fields": ["auto_approve_resident_cards", "resident_card_refund_pro_rata",
+                                   "disability_free_in_paid_zones"]}),
         (_("Sanctions and privacy"), {"fields": ["sanctioning_official", "sanctioning_address", "dpo_email",
                                                  "accessibility_email"]}),
     ]

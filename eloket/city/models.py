@@ -82,6 +82,18 @@ class CityProfile(models.Model):
     sanctioning_address = models.TextField(_("sanctioning official's address"))
     dpo_email = models.EmailField(_("data protection officer's email"))
     accessibility_email = models.EmailField(_("email for accessibility feedback"))
+    # Permit policy: what the city's parking regulation decides (numbers with validity dates are caps).
+    auto_approve_resident_cards = models.BooleanField(
+        _("approve resident cards automatically"), default=False,
+        help_text=_("An application for the applicant's own vehicle, with its registration certificate, is approved "
+                    "without review (after payment when it is not free). Company and lease cars are always reviewed."))
+    resident_card_refund_pro_rata = models.BooleanField(
+        _("refund cancelled resident cards pro rata"), default=True,
+        help_text=_("Refund the unused whole months of a paid resident card that the holder cancels."))
+    disability_free_in_paid_zones = models.BooleanField(
+        _("disability registration parks free in paid zones"), default=True,
+        help_text=_("Blue zones are always without time limit for a disability card; paid zones only if the city decides "
+                    "so."))
 
     counter_hours = Translated()
 
@@ -417,6 +429,9 @@ class CapCode(models.TextChoices):
     DISABILITY_VALIDITY_YEARS = "disability_validity_years", _("Years a disability registration is valid")
     CARE_PERMITS_PER_PERSON = "care_permits_per_person", _("Care-provider permits per person")
     VISITOR_HOURS_PER_YEAR = "visitor_hours_per_year", _("Visitor hours per address per year")
+    RESIDENT_CARD_MONTHS = "resident_card_months", _("Months a resident card is valid")
+    CARE_PERMIT_MONTHS = "care_permit_months", _("Months a care-provider permit is valid")
+    RENEWAL_REMINDER_DAYS = "renewal_reminder_days", _("Days before expiry to send the renewal reminder")
 
 
 class Cap(Validity):
