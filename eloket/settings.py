@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "eloket.accounts.middleware.StaffTwoFactorMiddleware",
+    "eloket.city.middleware.MissingReferenceDataMiddleware",
 ]
 
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
@@ -197,6 +198,8 @@ CELERY_BEAT_SCHEDULE = {
     "reconcile-open-payments": {"task": "eloket.payments.tasks.reconcile_open_payments", "schedule": 600.0},
     "retry-unsent-notifications": {"task": "eloket.notifications.tasks.send_pending", "schedule": 300.0},
     "render-pending-documents": {"task": "eloket.documents.tasks.render_pending", "schedule": 300.0},
+    "permits-renewal-reminders": {"task": "permits.send_renewal_reminders", "schedule": 86400.0},
+    "permits-expire": {"task": "permits.expire_permits", "schedule": 86400.0},
 }
 
 # Payments. Without MOLLIE_API_KEY the built-in fake Mollie API (SITE_URL/fake-mollie) takes its place,

@@ -26,6 +26,7 @@ urlpatterns += i18n_patterns(
     path("mijn-loket/", include("eloket.accounts.urls")),
     path("betalen/", include("eloket.payments.urls")),
     path("documenten/", include("eloket.documents.urls")),
+    path("vergunningen/", include("permits.urls")),
     path("", include("eloket.city.urls")),
     path("", include("eloket.content.urls")),
     path("", content_views.home, name="home"),

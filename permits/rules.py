@@ -1,20 +1,29 @@
 """The permit rules: eligibility, price and cap, and every status change (one function per transition)."""
 
 import datetime
-from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from eloket.accounts import plates
-from eloket.city.models import CapCode, Zone, ZoneKind
-from eloket.city.reference import cap
-from eloket.city.zones import search_key, zones_for_address
+from eloket.city.models import CapCode
+from eloket.city.reference import cap, city_profile
 
-from .models import HOLDING_STATUSES, Permit, PermitEvent, PermitKind, PermitPlate, PermitStatus, ResidentCardPrice
+from . import notices, pricing, uploads
+from .models import (
+    HOLDING_STATUSES,
+    Channel,
+    Permit,
+    PermitDocument,
+    PermitDocumentKind,
+    PermitEvent,
+    PermitKind,
+    PermitPlate,
+    PermitStatus,
+    VehicleUse,
+)
 
 S = PermitStatus
 
@@ -59,48 +68,7 @@ TRANSITION_LABELS = {
 }
 
 
-def address_key(street: str, house_number: str, postal_code: str, box: str = "") -> str:
-    """One form of an address, whoever typed it: '3600|molenstraat|12A|2'."""
-    def compact(text):
-        return "".join((text or "").split()).upper()
-
-    return "|".join([compact(postal_code), search_key(street), compact(house_number), compact(box)])
-
-
-def resident_zone_for(street: str, house_number: str, postal_code: str) -> Zone | None:
-    """The resident zone the address lies in, or None."""
-    for zone in zones_for_address(street, house_number, postal_code):
-        if zone.kind == ZoneKind.RESIDENT:
-            return zone
-    return None
-
-
-def _format_amount(amount: Decimal) -> str:
-    return f"{amount:.2f}".replace(".", ",")
-
-
-def resident_card_price(key: str, on: datetime.date | None = None) -> tuple[int, Decimal | None, str]:
-    """(rank of a new card at this address, yearly price or None when refused, the explanation in words)."""
-    on = on or timezone.localdate()
-    held = Permit.objects.filter(kind=PermitKind.RESIDENT, address_key=key, status__in=HOLDING_STATUSES).count()
-    rank = held + 1
-    row = ResidentCardPrice.objects.filter(rank=rank).in_force(on).order_by("-valid_from").first()
-    if held == 0:
-        counted = _("There is no active or pending resident card at this address yet, so this is card 1.")
-    else:
-        counted = _("There are already %(count)d active or pending resident cards at this address (on all accounts), "
-                    "so this is card %(rank)d.") % {"count": held, "rank": rank}
-    if row is None or row.refused:
-        return rank, None, counted + " " + _("The city does not issue card %(rank)d at one address.") % {"rank": rank}
-    if row.amount_per_year == 0:
-        price = _("Card %(rank)d is free.") % {"rank": rank}
-    else:
-        price = _("Card %(rank)d costs € %(amount)s a year (rate in force since %(since)s).") % {
-            "rank": rank, "amount": _format_amount(row.amount_per_year), "since": row.valid_from.strftime("%d/%m/%Y")}
-    return rank, row.amount_per_year, counted + " " + price
-
-
-def _lock_address(key: str) -> None:
+def lock_address(key: str) -> None:
     """Serialise applications for one address, also when it has no permit row yet (PostgreSQL advisory lock)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -108,49 +76,116 @@ def _lock_address(key: str) -> None:
     list(Permit.objects.select_for_update().filter(address_key=key).values_list("pk", flat=True))
 
 
-def apply_for_resident_card(user, vehicle, *, street: str, house_number: str, box: str = "", postal_code: str,
-                            municipality: str) -> Permit:
-    """A resident card for one of the user's vehicles at their domicile address, within the cap and priced by rank."""
-    if vehicle.owner_id != user.pk:
-        raise NotEligible(_("You can only apply for a vehicle in your own account."))
-    zone = resident_zone_for(street, house_number, postal_code)
-    if zone is None:
-        raise NotEligible(_(
-            "This address is not in a resident zone, so there is no resident card for it. Check the street and house "
-            "number. Outside resident zones you can park with a parking ticket or the parking disc, or ask the city "
-            "about a subscription in a car park."))
-    key = address_key(street, house_number, postal_code, box)
-    today = timezone.localdate()
+def _document_label(kind: str) -> str:
+    return str(PermitDocumentKind(kind).label)
+
+
+def attach_documents(permit: Permit, files: list[tuple[str, object]], actor) -> None:
+    """Store every given file with the permit; a refused file removes the ones already stored and says which it was."""
+    stored = []
+    try:
+        for kind, upload in files:
+            stored.append(uploads.attach(permit, kind, upload, actor=actor))
+    except ValidationError as error:
+        for document in stored:
+            document.file.storage.delete(document.file.name)
+        raise NotEligible(_("%(document)s: %(problem)s") % {
+            "document": _document_label(kind), "problem": " ".join(error.messages)}) from error
+
+
+def _carry_over(document: PermitDocument, permit: Permit) -> PermitDocument:
+    """A new row for the new permit that points to the same stored file (nothing is copied on disk)."""
+    return PermitDocument.objects.create(permit=permit, kind=document.kind, file=document.file.name,
+                                         content_type=document.content_type, extension=document.extension,
+                                         size=document.size, uploaded_by=document.uploaded_by)
+
+
+def create_application(kind: str, holder, *, status: str, plates: list[tuple[str, str]], documents: dict | None = None,
+                       actor=None, channel: str = Channel.PORTAL, note: str = "", carried_documents=(), **fields) -> Permit:
+    """Write a new application with its plates, its documents and its first event, and tell the holder; all or nothing.
+
+    `carried_documents` are PermitDocuments of an earlier permit (a renewal) whose stored files count again.
+    """
+    documents = {kind_: upload for kind_, upload in (documents or {}).items() if upload}
+    present = set(documents) | {document.kind for document in carried_documents}
+    missing = [_document_label(needed) for needed in uploads.required_documents(kind, fields.get("vehicle_use", ""))
+               if needed not in present]
+    if missing:
+        raise NotEligible(_("Add these documents to your application: %(documents)s.") % {"documents": ", ".join(missing)})
+    actor = actor or holder
+    if actor.pk != holder.pk:
+        fields.setdefault("registered_by", actor)
     with transaction.atomic():
-        _lock_address(key)
-        if Permit.objects.filter(kind=PermitKind.RESIDENT, status__in=HOLDING_STATUSES, holder=user,
-                                 plates__plate=vehicle.plate, plates__country=vehicle.country).exists():
-            raise NotEligible(_("This vehicle already has a resident card or an application in progress."))
-        maximum = cap(CapCode.RESIDENT_CARDS_PER_ADDRESS, today)
-        held = Permit.objects.filter(kind=PermitKind.RESIDENT, address_key=key, status__in=HOLDING_STATUSES).count()
-        if held >= maximum:
-            raise NotEligible(_(
-                "This address already has %(count)d resident cards, the most the city allows. A card that is no longer "
-                "needed can be cancelled first; otherwise you can park with a parking ticket or in a car park.")
-                % {"count": held})
-        rank, amount, explanation = resident_card_price(key, today)
-        if amount is None:
-            raise NotEligible(_(
-                "The city does not issue a resident card number %(rank)d at one address. You can park with a parking "
-                "ticket or in a car park.") % {"rank": rank})
-        status = S.AWAITING_PAYMENT if amount > 0 else S.APPLIED
-        permit = Permit.objects.create(
-            kind=PermitKind.RESIDENT, status=status, holder=user, zone=zone, street=street.strip(),
-            house_number=house_number.strip(), box=box.strip(), postal_code=postal_code.strip(),
-            municipality=municipality.strip(), address_key=key, price=amount, price_explanation=explanation)
-        PermitPlate.objects.create(permit=permit, plate=vehicle.plate, country=vehicle.country)
-        PermitEvent.objects.create(permit=permit, actor=user, from_status="", to_status=status,
-                                   note=_("Application for a resident card."))
+        permit = Permit.objects.create(kind=kind, status=status, holder=holder, channel=channel, **fields)
+        for plate, country in plates:
+            PermitPlate.objects.create(permit=permit, plate=plate, country=country)
+        PermitEvent.objects.create(permit=permit, actor=actor, from_status="", to_status=status, note=note)
+        for document in carried_documents:
+            _carry_over(document, permit)
+        attach_documents(permit, list(documents.items()), actor)
+        notices.application_received(permit)
     return permit
 
 
-def _move(permit: Permit, name: str, actor=None, note: str = "", **changes) -> Permit:
-    """Check and perform one transition under a row lock, and write its event."""
+def apply_for_resident_card(user, vehicle, *, street: str, house_number: str, box: str = "", postal_code: str,
+                            municipality: str, vehicle_use: str = VehicleUse.OWN, documents: dict | None = None, actor=None,
+                            channel: str = Channel.PORTAL) -> Permit:
+    """A resident card for one of the user's vehicles at their domicile address, within the cap and priced by rank."""
+    if vehicle.owner_id != user.pk:
+        raise NotEligible(_("You can only apply for a vehicle in your own account."))
+    zone = pricing.resident_zone_for(street, house_number, postal_code)
+    if zone is None:
+        raise NotEligible(pricing._not_in_zone_message())
+    key = pricing.address_key(street, house_number, postal_code, box)
+    today = timezone.localdate()
+    with transaction.atomic():
+        lock_address(key)
+        if Permit.objects.filter(kind=PermitKind.RESIDENT, status__in=HOLDING_STATUSES, holder=user,
+                                 plates__plate=vehicle.plate, plates__country=vehicle.country).exists():
+            raise NotEligible(_("This vehicle already has a resident card or an application in progress."))
+        held = pricing.held_at(key)
+        if held >= cap(CapCode.RESIDENT_CARDS_PER_ADDRESS, today):
+            raise NotEligible(pricing.cap_message(held))
+        rank, amount, explanation = pricing.resident_card_price(key, today)
+        if amount is None:
+            raise NotEligible(pricing.refused_message(rank))
+        permit = create_application(
+            PermitKind.RESIDENT, user, status=S.AWAITING_PAYMENT if amount > 0 else S.APPLIED,
+            plates=[(vehicle.plate, vehicle.country)], documents=documents, actor=actor, channel=channel,
+            note=_("Application for a resident card."), zone=zone, street=street.strip(),
+            house_number=house_number.strip(), box=box.strip(), postal_code=postal_code.strip(),
+            municipality=municipality.strip(), address_key=key, price=amount, price_explanation=explanation,
+            vehicle_use=vehicle_use)
+        approve_automatically(permit)
+    return permit
+
+
+AUTOMATIC_NOTE = gettext_lazy("Approved automatically under the city's rules.")
+
+
+def approves_automatically(permit: Permit) -> bool:
+    """A renewal always; a resident card for the applicant's own vehicle when the city chose so."""
+    if permit.renewal_of_id:
+        return True
+    profile = city_profile()
+    return (permit.kind == PermitKind.RESIDENT and permit.vehicle_use == VehicleUse.OWN
+            and profile is not None and profile.auto_approve_resident_cards)
+
+
+def approve_automatically(permit: Permit) -> Permit:
+    """Approve a free or paid application right away when the city's rules allow it; otherwise leave it for staff."""
+    if permit.status in (S.APPLIED, S.IN_REVIEW) and approves_automatically(permit):
+        return approve(permit, None, str(AUTOMATIC_NOTE))
+    return permit
+
+
+def may(permit: Permit, name: str) -> bool:
+    """Whether the transition `name` is allowed from the permit's current status."""
+    return name in TRANSITIONS and permit.status in TRANSITIONS[name][0]
+
+
+def _move(permit: Permit, name: str, actor=None, note: str = "", notice: dict | None = None, **changes) -> Permit:
+    """Check and perform one transition under a row lock, write its event and tell the holder."""
     allowed_from, to_status = TRANSITIONS[name]
     with transaction.atomic():
         locked = Permit.objects.select_for_update().get(pk=permit.pk)
@@ -163,30 +198,52 @@ def _move(permit: Permit, name: str, actor=None, note: str = "", **changes) -> P
             setattr(locked, field, value)
         locked.save(update_fields=["status", "updated", *changes])
         PermitEvent.objects.create(permit=locked, actor=actor, from_status=from_status, to_status=to_status, note=note)
-    permit.refresh_from_db()
+        permit.refresh_from_db()
+        notices.after_transition(permit, name, note, **(notice or {}))
     return permit
 
 
-def _one_year_from(day: datetime.date) -> datetime.date:
-    try:
-        return day.replace(year=day.year + 1) - datetime.timedelta(days=1)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + 1, day=28)
+def validity_for(permit: Permit, start: datetime.date) -> tuple[datetime.date, datetime.date | None]:
+    """(first, last valid day) of a permit approved to start on `start`; a disability registration ends with its card."""
+    if permit.kind == PermitKind.RESIDENT:
+        return start, pricing.period_end(start, cap(CapCode.RESIDENT_CARD_MONTHS, start))
+    if permit.kind == PermitKind.CARE_PROVIDER:
+        return start, pricing.period_end(start, cap(CapCode.CARE_PERMIT_MONTHS, start))
+    end = pricing.period_end(start, 12 * cap(CapCode.DISABILITY_VALIDITY_YEARS, start))
+    if permit.card_expiry is not None:
+        end = min(end, permit.card_expiry)
+    return start, end
+
+
+def _start_day(permit: Permit, today: datetime.date) -> datetime.date:
+    """Today, or for a renewal the day after the renewed permit ends when that is still to come."""
+    renewed = permit.renewal_of
+    if renewed is not None and renewed.valid_to is not None and renewed.valid_to >= today:
+        return renewed.valid_to + datetime.timedelta(days=1)
+    return today
 
 
 def mark_paid(permit: Permit, actor=None) -> Permit:
-    return _move(permit, "mark_paid", actor, _("Paid."))
+    """The application is paid: on to review, or straight to approval when the city's rules allow it."""
+    with transaction.atomic():
+        permit = _move(permit, "mark_paid", actor, _("Paid."))
+        return approve_automatically(permit)
 
 
 def approve(permit: Permit, actor=None, note: str = "") -> Permit:
-    today = timezone.localdate()
-    return _move(permit, "approve", actor, note, valid_from=today, valid_to=_one_year_from(today))
+    if not may(permit, "approve"):
+        return _move(permit, "approve", actor, note)  # refused there, with the message for the current status
+    valid_from, valid_to = validity_for(permit, _start_day(permit, timezone.localdate()))
+    if valid_to is not None and valid_to < valid_from:
+        raise TransitionNotAllowed(_("The disability parking card has expired, so the registration cannot be approved. "
+                                     "Ask the citizen for the new card."))
+    return _move(permit, "approve", actor, note, valid_from=valid_from, valid_to=valid_to)
 
 
 def reject(permit: Permit, reason: str, actor=None) -> Permit:
     if not (reason or "").strip():
         raise TransitionNotAllowed(_("Give the reason for the rejection."))
-    return _move(permit, "reject", actor, reason.strip())
+    return _close_with_refund(permit, "reject", actor, reason.strip())[0]
 
 
 def request_more_info(permit: Permit, question: str, actor=None) -> Permit:
@@ -195,12 +252,42 @@ def request_more_info(permit: Permit, question: str, actor=None) -> Permit:
     return _move(permit, "request_more_info", actor, question.strip())
 
 
-def answer_more_info(permit: Permit, answer: str = "", actor=None) -> Permit:
-    return _move(permit, "answer_more_info", actor, (answer or "").strip())
+def answer_more_info(permit: Permit, answer: str = "", actor=None, documents=None) -> Permit:
+    """The citizen's answer: text and/or files (a {document kind: file} dict, or a list of files kept as attachments)."""
+    answer = (answer or "").strip()
+    if isinstance(documents, dict):
+        files = [(kind, upload) for kind, upload in documents.items() if upload]
+    else:
+        files = [(PermitDocumentKind.ANSWER, upload) for upload in documents or () if upload]
+    if not answer and not files:
+        raise TransitionNotAllowed(_("Write an answer or add a document."))
+    with transaction.atomic():
+        permit = _move(permit, "answer_more_info", actor, answer)
+        attach_documents(permit, files, actor)
+    return permit
 
 
 def cancel(permit: Permit, actor=None, note: str = "") -> Permit:
-    return _move(permit, "cancel", actor, note)
+    """Cancel an application or an active permit; what was paid and not used goes back (see changes.refund_plan)."""
+    return cancel_returning_plan(permit, actor, note)[0]
+
+
+def cancel_returning_plan(permit: Permit, actor=None, note: str = ""):
+    """cancel, also returning the refund plan (or None) for the caller that shows the amount."""
+    return _close_with_refund(permit, "cancel", actor, note)
+
+
+def _close_with_refund(permit: Permit, name: str, actor, note: str):
+    """Reject or cancel; the refund is decided under the row lock and started at Mollie after commit."""
+    from . import changes
+
+    with transaction.atomic():
+        locked = Permit.objects.select_for_update().get(pk=permit.pk)
+        plan = changes.refund_plan(locked) if may(locked, name) else None
+        event_note = " ".join(part for part in (note, changes.refund_note(plan)) if part)
+        permit = _move(permit, name, actor, event_note, notice={"refund": plan, "reason": note})
+        changes.pay_back(permit, plan, actor)
+    return permit, plan
 
 
 def revoke(permit: Permit, reason: str, actor=None) -> Permit:
@@ -211,18 +298,3 @@ def revoke(permit: Permit, reason: str, actor=None) -> Permit:
 
 def expire(permit: Permit, actor=None) -> Permit:
     return _move(permit, "expire", actor, _("The validity period has ended."))
-
-
-def parking_rights(plate: str, zone, at: datetime.datetime | None = None) -> list[Permit]:
-    """Active permits of this plate valid in this zone at this moment (disability registrations: any zone). One query."""
-    at = at or timezone.now()
-    day = timezone.localtime(at).date() if timezone.is_aware(at) else at.date()
-    zone_id = zone.pk if isinstance(zone, Zone) else zone
-    matching = PermitPlate.objects.filter(plate=plates.normalize(plate)).values("permit_id")
-    return list(
-        Permit.objects.filter(pk__in=matching, status=S.ACTIVE, valid_from__lte=day)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
-        .filter(Q(zone_id=zone_id) | Q(kind=PermitKind.DISABILITY))
-        .select_related("zone", "holder")
-        .order_by("pk")
-    )

@@ -28,14 +28,21 @@ def test_there_are_pages_to_check():
     assert "/tarieven/" in PATHS and "/mijn-loket/" in PATHS
 
 
+def handled(response) -> bool:
+    """No crash: any answer below 500, or the plain 503 page of a city that has not configured a figure yet."""
+    if response.status_code == 503:
+        return "city/reference_missing.html" in [template.name for template in response.templates]
+    return response.status_code < 500
+
+
 @pytest.mark.parametrize("path", PATHS)
 def test_anonymous_junk_never_breaks_a_page(client, path):
-    assert client.get(path, JUNK).status_code < 500
-    assert client.post(path, JUNK).status_code < 500
+    assert handled(client.get(path, JUNK))
+    assert handled(client.post(path, JUNK))
 
 
 @pytest.mark.parametrize("path", PATHS)
 def test_citizen_junk_never_breaks_a_page(client, alice, path):
     client.force_login(alice)
-    assert client.get(path, JUNK).status_code < 500
-    assert client.post(path, JUNK).status_code < 500
+    assert handled(client.get(path, JUNK))
+    assert handled(client.post(path, JUNK))

@@ -22,12 +22,13 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings):
+def _fast_passwords(settings, media):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def counts() -> dict[str, int]:
-    models = list(apps.get_app_config("city").get_models()) + [User, Vehicle, EmailAddress, Authenticator, Group]
+    models = (list(apps.get_app_config("city").get_models()) + list(apps.get_app_config("permits").get_models())
+              + [User, Vehicle, EmailAddress, Authenticator, Group])
     return {model._meta.label: model.objects.count() for model in models}
 
 

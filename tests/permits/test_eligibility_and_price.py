@@ -3,12 +3,12 @@ from decimal import Decimal
 import pytest
 
 from eloket.city.models import Cap, CapCode
-from permits import rules
+from permits import pricing, rules
 from permits.models import Permit, PermitStatus
 
-from .helpers import ADDRESS, apply
+from .helpers import ADDRESS, apply, certificate, vehicle_of
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 
 @pytest.mark.parametrize(("street", "number", "zone"), [
@@ -27,12 +27,12 @@ pytestmark = pytest.mark.django_db
     ("Onbekendestraat", "1", None),
 ])
 def test_resident_zone_by_street_number_and_parity(permit_city, street, number, zone):
-    found = rules.resident_zone_for(street, number, "3600")
+    found = pricing.resident_zone_for(street, number, "3600")
     assert (found.code if found else None) == zone
 
 
 def test_wrong_postal_code_is_no_resident_zone(permit_city):
-    assert rules.resident_zone_for("Molenstraat", "12", "3500") is None
+    assert pricing.resident_zone_for("Molenstraat", "12", "3500") is None
 
 
 def test_address_outside_resident_zones_is_told_what_to_do(permit_city, alice, english):
@@ -44,13 +44,13 @@ def test_address_outside_resident_zones_is_told_what_to_do(permit_city, alice, e
 
 
 def test_address_key_is_one_form():
-    assert rules.address_key("Molenstraat ", "12 a", "3600", "") == rules.address_key("molenstraat", "12A", " 3600")
-    assert rules.address_key("Molenstraat", "12", "3600", "1") != rules.address_key("Molenstraat", "12", "3600", "2")
+    assert pricing.address_key("Molenstraat ", "12 a", "3600", "") == pricing.address_key("molenstraat", "12A", " 3600")
+    assert pricing.address_key("Molenstraat", "12", "3600", "1") != pricing.address_key("Molenstraat", "12", "3600", "2")
 
 
 def test_price_by_rank_with_explanation(permit_city, alice, english):
-    key = rules.address_key("Molenstraat", "12", "3600")
-    rank, amount, explanation = rules.resident_card_price(key)
+    key = pricing.address_key("Molenstraat", "12", "3600")
+    rank, amount, explanation = pricing.resident_card_price(key)
     assert (rank, amount) == (1, Decimal("0.00"))
     assert "card 1" in explanation and "free" in explanation
 
@@ -59,7 +59,7 @@ def test_price_by_rank_with_explanation(permit_city, alice, english):
     assert first.price == second.price == Decimal("0.00")
     assert first.zone.code == "R1" and first.address_key == key
 
-    rank, amount, explanation = rules.resident_card_price(key)
+    rank, amount, explanation = pricing.resident_card_price(key)
     assert (rank, amount) == (3, Decimal("100.00"))
     assert "already 2 active or pending" in explanation and "100,00" in explanation
 
@@ -73,7 +73,7 @@ def test_refused_rank_gives_none(permit_city, alice):
     Cap.objects.filter(code=CapCode.RESIDENT_CARDS_PER_ADDRESS).update(value=10)
     for n in range(3):
         apply(alice, f"1ABC00{n}")
-    rank, amount, _explanation = rules.resident_card_price(rules.address_key("Molenstraat", "12", "3600"))
+    rank, amount, _explanation = pricing.resident_card_price(pricing.address_key("Molenstraat", "12", "3600"))
     assert (rank, amount) == (4, None)
     with pytest.raises(rules.NotEligible):
         apply(alice, "1ABC009")
@@ -100,21 +100,19 @@ def test_finished_cards_free_their_place(permit_city, alice, bob):
 
 def test_pending_cards_count(permit_city, alice):
     apply(alice, "1ABC001")
-    rank, _amount, _text = rules.resident_card_price(rules.address_key("Molenstraat", "12", "3600"))
+    rank, _amount, _text = pricing.resident_card_price(pricing.address_key("Molenstraat", "12", "3600"))
     assert rank == 2
 
 
 def test_vehicle_of_another_account_is_refused(permit_city, alice, bob):
-    from .helpers import vehicle_of
 
     with pytest.raises(rules.NotEligible):
-        rules.apply_for_resident_card(alice, vehicle_of(bob, "1BOB001"), **ADDRESS)
+        rules.apply_for_resident_card(alice, vehicle_of(bob, "1BOB001"), documents=certificate(), **ADDRESS)
 
 
 def test_same_vehicle_twice_is_refused(permit_city, alice):
-    from .helpers import vehicle_of
 
     vehicle = vehicle_of(alice, "1ABC001")
-    rules.apply_for_resident_card(alice, vehicle, **ADDRESS)
+    rules.apply_for_resident_card(alice, vehicle, documents=certificate(), **ADDRESS)
     with pytest.raises(rules.NotEligible):
-        rules.apply_for_resident_card(alice, vehicle, **ADDRESS)
+        rules.apply_for_resident_card(alice, vehicle, documents=certificate(), **ADDRESS)

@@ -7,9 +7,10 @@ from permits.models import Permit, PermitEvent, PermitKind, PermitStatus
 
 from .helpers import apply
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
-ARGS = {"reject": ("No proof of domicile.",), "request_more_info": ("Which car is it?",), "revoke": ("Moved out.",)}
+ARGS = {"reject": ("No proof of domicile.",), "request_more_info": ("Which car is it?",), "revoke": ("Moved out.",),
+        "answer_more_info": ("It is my own car.",)}
 
 
 def call(name, permit, actor=None):
@@ -38,7 +39,7 @@ def test_every_illegal_transition_is_refused(alice, name, status):
 
 
 @pytest.mark.parametrize(("name", "status"), LEGAL)
-def test_every_allowed_transition_moves_and_writes_an_event(alice, carla, name, status):
+def test_every_allowed_transition_moves_and_writes_an_event(demo_city, alice, carla, name, status):
     permit = make_permit(alice, status)
     call(name, permit, actor=carla)
     assert permit.status == rules.TRANSITIONS[name][1]
@@ -83,10 +84,27 @@ def test_full_flow_appends_events(permit_city, alice, carla):
     assert steps[2][2] == "Send the registration certificate." and steps[-1][2] == "Moved out of the zone."
 
 
-def test_events_are_append_only(alice):
+def test_events_are_append_only(demo_city, alice):
     permit = make_permit(alice, PermitStatus.APPLIED)
     rules.approve(permit)
     event = permit.events.get()
     event.note = "changed"
     with pytest.raises(ValueError):
         event.save()
+
+
+@pytest.mark.parametrize("name", list(rules.TRANSITIONS))
+def test_may_agrees_with_the_transition_table(alice, name):
+    for status in PermitStatus.values:
+        permit = Permit(kind=PermitKind.RESIDENT, status=status, holder=alice)
+        assert rules.may(permit, name) is (status in rules.TRANSITIONS[name][0])
+
+
+def test_a_stale_copy_cannot_skip_the_check(demo_city, alice):
+    permit = make_permit(alice, PermitStatus.APPLIED)
+    stale = Permit.objects.get(pk=permit.pk)
+    rules.reject(permit, "No proof of domicile.")
+    with pytest.raises(rules.TransitionNotAllowed):
+        rules.approve(stale)  # the copy still says "applied"; the row lock sees "rejected"
+    permit.refresh_from_db()
+    assert permit.status == PermitStatus.REJECTED and permit.events.count() == 1

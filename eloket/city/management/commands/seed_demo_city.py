@@ -26,6 +26,9 @@ class Command(BaseCommand):
             accounts = [] if options["no_accounts"] else demo.seed_accounts()
             if accounts:
                 seed_payment_requests()
+                for config in apps.get_app_configs():
+                    if hasattr(config, "seed_demo_accounts"):
+                        config.seed_demo_accounts()
         self.stdout.write(self.style.SUCCESS(f"Demo city {profile.name} is ready."))
         if not accounts:
             return
