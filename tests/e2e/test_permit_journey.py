@@ -155,3 +155,22 @@ def test_staff_permit_pages_pass_the_scan(visitor, city, carla):
                  f"/admin/permits/permit/{permit.pk}/reject/", f"/admin/permits/permit/{permit.pk}/more-info/",
                  "/admin/permits/permit/register-disability/", "/admin/permits/visitorperiod/"):
         visitor.visit(path)
+
+
+def test_every_permit_action_page_passes_the_scan(visitor, city, alice, carla):
+    from permits import visitors
+
+    own = Vehicle.objects.create(owner=alice, plate="1ABC123")
+    Vehicle.objects.create(owner=alice, plate="1DEF456")
+    card = rules.apply_for_resident_card(alice, own, **{**ADDRESS, "house_number": "20"},
+                                         documents={"registration_certificate": pdf_upload()})
+    rules.approve(card, actor=carla)
+    visitors.start_visit(alice, plate="1GUE001", minutes=120)
+    question = rules.apply_for_resident_card(alice, Vehicle.objects.get(plate="1DEF456"), **{**ADDRESS, "house_number": "22"},
+                                             documents={"registration_certificate": pdf_upload()})
+    rules.request_more_info(question, "Is this car yours?", actor=carla)
+    log_in(visitor, alice)
+    for path in (f"/vergunningen/{card.pk}/", f"/vergunningen/{card.pk}/nummerplaat/", f"/vergunningen/{card.pk}/stopzetten/",
+                 f"/vergunningen/{question.pk}/", f"/vergunningen/{question.pk}/antwoorden/", "/vergunningen/bezoekers/"):
+        visitor.visit(path)
+    assert "1-GUE-001" in visitor.page.locator("main").inner_text()
