@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "eloket.notifications",
     "eloket.fakemollie",
     "permits",
+    "fines",
 ]
 
 MIDDLEWARE = [

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from eloket.payments.models import PaymentRequest, PaymentRequestStatus
 from eloket.payments.requests import create_payment_request
-from tests.factories import PASSWORD
+from tests.e2e.helpers import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -21,16 +21,6 @@ def payment_request(demo_city, alice, carla, settings, live_server, media):
     settings.CSRF_TRUSTED_ORIGINS = [live_server.url]
     return create_payment_request(citizen=alice, description="Duplicaat bewonerskaart", amount=Decimal("15.00"),
                                   due_date=timezone.localdate() + datetime.timedelta(days=30), created_by=carla)
-
-
-def log_in(visitor, user):
-    page = visitor.page
-    visitor.visit("/account/login/")
-    page.fill("input[name=login]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_url(re.compile(r"/mijn-loket/$"))
-    visitor.check()
 
 
 def test_pay_a_payment_request_online_and_download_the_letter(visitor, payment_request, alice):

@@ -9,6 +9,7 @@ from permits import rules
 from permits.demo import seed_prices
 from permits.models import Permit, PermitKind, PermitStatus
 from tests.accounts.helpers import totp_code
+from tests.e2e.helpers import log_in
 from tests.factories import PASSWORD, UserFactory
 from tests.files import pdf_upload
 
@@ -29,20 +30,6 @@ def city(demo_city, settings, live_server, media):
         vehicle = Vehicle.objects.create(owner=housemate, plate=plate)
         rules.apply_for_resident_card(housemate, vehicle, **ADDRESS, documents={"registration_certificate": pdf_upload()})
     return demo_city
-
-
-def log_in(visitor, user, *, code=None):
-    page = visitor.page
-    visitor.visit("/account/login/")
-    page.fill("input[name=login]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main form button[type=submit]")
-    if code:
-        page.wait_for_url(re.compile(r"/account/2fa/authenticate/$"))
-        page.fill("input[name=code]", code)
-        page.click("main form button[type=submit]")
-    page.wait_for_url(re.compile(r"/mijn-loket/$"))
-    visitor.check()
 
 
 def test_apply_pay_approve_and_download_the_confirmation(browser, live_server, visitor, city, alice, carla, tmp_path):
