@@ -17,6 +17,7 @@ from eloket.accounts import plates
 from eloket.accounts.models import COUNTRIES
 from eloket.city.models import Gas4Category, Zone
 from eloket.documents.models import private_storage
+from eloket.history import StatusEvent
 from eloket.translated import Translated
 
 
@@ -239,29 +240,16 @@ class Evidence(models.Model):
         return f"{self.get_kind_display()} #{self.pk}"
 
 
-class CaseEvent(models.Model):
+class CaseEvent(StatusEvent):
     """Append-only history of a case: who moved it from which status to which, and why."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events", verbose_name=_("case"))
-    at = models.DateTimeField(_("when"), auto_now_add=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                              related_name="+", verbose_name=_("by"))
     from_status = models.CharField(_("from"), max_length=16, choices=CaseStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=16, choices=CaseStatus.choices)
-    note = models.TextField(_("note"), blank=True)
 
-    class Meta:
+    class Meta(StatusEvent.Meta):
         verbose_name = _("case event")
         verbose_name_plural = _("case events")
-        ordering = ["at", "pk"]
-
-    def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.from_status or '-'}→{self.to_status}"
-
-    def save(self, *args, **kwargs):
-        if self.pk:
-            raise ValueError("Case events are append-only")
-        super().save(*args, **kwargs)
 
 
 class NoticeCounter(models.Model):

@@ -17,6 +17,7 @@ from eloket.accounts import plates
 from eloket.accounts.models import COUNTRIES
 from eloket.city.models import Validity, Zone
 from eloket.documents.models import private_storage
+from eloket.history import StatusEvent
 
 
 class ResidentCardPrice(Validity):
@@ -261,26 +262,13 @@ class VisitorPeriod(models.Model):
         return plates.display(self.plate, self.country)
 
 
-class PermitEvent(models.Model):
+class PermitEvent(StatusEvent):
     """Append-only history of a permit: who moved it from which status to which, and why."""
 
     permit = models.ForeignKey(Permit, on_delete=models.CASCADE, related_name="events", verbose_name=_("permit"))
-    at = models.DateTimeField(_("when"), auto_now_add=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                              related_name="+", verbose_name=_("by"))
     from_status = models.CharField(_("from"), max_length=24, choices=PermitStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=24, choices=PermitStatus.choices)
-    note = models.TextField(_("note"), blank=True)
 
-    class Meta:
+    class Meta(StatusEvent.Meta):
         verbose_name = _("permit event")
         verbose_name_plural = _("permit events")
-        ordering = ["at", "pk"]
-
-    def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.from_status or '-'}→{self.to_status}"
-
-    def save(self, *args, **kwargs):
-        if self.pk:
-            raise ValueError("Permit events are append-only")
-        super().save(*args, **kwargs)
