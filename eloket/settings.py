@@ -102,7 +102,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
-                          "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="eloket")}}
+                          "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="eloket"),
+                          # An unreachable Redis must fail fast, so pages fall back to the database instead of hanging.
+                          "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -201,6 +203,8 @@ CELERY_BEAT_SCHEDULE = {
     "render-pending-documents": {"task": "eloket.documents.tasks.render_pending", "schedule": 300.0},
     "permits-renewal-reminders": {"task": "permits.send_renewal_reminders", "schedule": 86400.0},
     "permits-expire": {"task": "permits.expire_permits", "schedule": 86400.0},
+    "fines-escalate": {"task": "fines.escalate_cases", "schedule": 86400.0},
+    "fines-print-pick-up": {"task": "fines.pick_up_print_batches", "schedule": 300.0},
 }
 
 # Payments. Without MOLLIE_API_KEY the built-in fake Mollie API (SITE_URL/fake-mollie) takes its place,

@@ -52,8 +52,9 @@ def check_upload(upload, *, allowed=(PDF, JPEG, PNG), max_bytes: int = MAX_BYTES
     if size == 0:
         raise ValidationError(_("The file is empty."), code="empty")
     if size > max_bytes:
-        raise ValidationError(_("The file is %(size)s; the limit is %(limit)s.") % {
-            "size": filesizeformat(size), "limit": filesizeformat(max_bytes)}, code="too_large")
+        # Only the limit: a size just above it would round to the same figure and read as a contradiction.
+        raise ValidationError(_("The file is larger than %(limit)s. Choose a smaller file.") % {
+            "limit": filesizeformat(max_bytes)}, code="too_large")
     upload.seek(0)
     head = upload.read(16)
     kind = _sniff(head)

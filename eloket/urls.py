@@ -27,6 +27,7 @@ urlpatterns += i18n_patterns(
     path("betalen/", include("eloket.payments.urls")),
     path("documenten/", include("eloket.documents.urls")),
     path("vergunningen/", include("permits.urls")),
+    path("boetes/", include("fines.urls")),
     path("", include("eloket.city.urls")),
     path("", include("eloket.content.urls")),
     path("", content_views.home, name="home"),

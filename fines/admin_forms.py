@@ -1,4 +1,7 @@
-"""Forms for the staff screens of fines: a case typed in from a report, a CSV file to import, the reason to cancel."""
+"""Forms for the staff screens of fines: a case typed in from a report, a CSV file to import, the reason to cancel,
+the reasons of a decision on an objection, the date and place of an oral hearing and its minutes."""
+
+import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -10,6 +13,7 @@ from eloket.accounts.models import COUNTRIES
 from eloket.city.models import Zone
 from eloket.uploads import JPEG, PNG, check_upload
 
+from .amounts import BRUSSELS
 from .models import Offence
 
 MAX_PHOTOS = 10
@@ -98,3 +102,39 @@ class ImportForm(forms.Form):
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 5, "cols": 70}),
                              help_text=_("Kept in the case's history; the holder reads it."))
+
+
+class DecisionForm(forms.Form):
+    reason = forms.CharField(label=_("Reasons of the decision"), max_length=5000,
+                             widget=forms.Textarea(attrs={"rows": 8, "cols": 70}),
+                             help_text=_("The holder reads these in the decision letter and on the case page."))
+
+
+class StepForm(forms.Form):
+    """A manual step on a case: the rules say what happens; staff may keep a note in the admin's log."""
+
+    note = forms.CharField(label=_("Note for the file (optional)"), max_length=2000, required=False,
+                           widget=forms.Textarea(attrs={"rows": 3, "cols": 70}),
+                           help_text=_("Kept in the admin's log of this case; the holder does not see it."))
+
+
+class HearingForm(forms.Form):
+    day = forms.DateField(label=_("Date"), widget=_date_input())
+    time = forms.TimeField(label=_("Time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+                           help_text=_("Brussels time."))
+    place = forms.CharField(label=_("Place"), max_length=200,
+                            help_text=_("The address and the room, as the holder must find it."))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("day") and data.get("time"):
+            starts_at = timezone.make_aware(datetime.datetime.combine(data["day"], data["time"]), BRUSSELS)
+            if starts_at <= timezone.now():
+                raise ValidationError(_("Choose a moment in the future for the oral hearing."))
+            data["starts_at"] = starts_at
+        return data
+
+
+class MinutesForm(forms.Form):
+    minutes = forms.CharField(label=_("Minutes"), max_length=20000, widget=forms.Textarea(attrs={"rows": 12, "cols": 70}),
+                              help_text=_("What the holder said, who was present; also when the holder did not come."))

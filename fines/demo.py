@@ -88,11 +88,12 @@ def _holder(user, birth_date: datetime.date) -> dict:
 
 
 def _alice_cases(alice, actor, now) -> None:
-    from . import issuing, rules
+    from . import issuing, objections
+    from .access import keep_for
 
     holder = _holder(alice, datetime.date(1986, 4, 12))
     zone = Zone.objects.filter(code="C1").first()
-    issuing.issue_case(
+    retribution = issuing.issue_case(
         offence=Offence.objects.get(code="RETRIBUTION"), plate="1ABC123", holder=holder, holder_email=alice.email,
         place="Stadsplein 4", zone=zone, observed_at=now - datetime.timedelta(days=6, hours=3), observed_by="Agent 17",
         evidence=[(EvidenceKind.PHOTO, _photo("retribution.jpg"), now - datetime.timedelta(days=6, hours=3))])
@@ -101,7 +102,12 @@ def _alice_cases(alice, actor, now) -> None:
         place="Molenstraat 40", observed_at=now - datetime.timedelta(days=12, hours=5), observed_by="Agent 17",
         report_reference="GE.55.L1.001234/2026", report_received_on=(now - datetime.timedelta(days=11)).date(),
         actor=actor)
-    rules.dispute(disputed, "I only stopped to unload a wheelchair.", actor=alice)
+    # Alice looked both up and keeps them in Mijn loket; her defence waits in the official's queue.
+    keep_for(alice, retribution)
+    keep_for(alice, disputed)
+    objections.submit_objection(
+        disputed, explanation="I only stopped to unload a wheelchair.", hearing_requested=True,
+        contact_name=alice.get_full_name(), contact_email=alice.email, user=alice, language="nl")
 
 
 def _bob_cases(bob, actor, now) -> None:

@@ -176,6 +176,9 @@ def issue_case(*, offence, plate, country="BE", holder: dict, place, observed_at
             else:
                 note = _("Notice sent.")
             CaseEvent.objects.create(case=case, actor=actor, from_status="", to_status=S.ISSUED, note=note)
+            from . import notices  # here, not at the top: notices imports the rules, which import this module
+
+            notices.after_step(case, "notice")
     except BaseException:
         for name in stored:
             Evidence.file.field.storage.delete(name)  # no file without its row

@@ -197,7 +197,7 @@ class Case(models.Model):
     def payment_return_url(self) -> str:
         from django.urls import reverse
 
-        return reverse("home")
+        return reverse("fines:detail", args=[self.pk])
 
     def on_payment_paid(self, payment) -> None:
         from . import rules
@@ -264,3 +264,164 @@ class NoticeCounter(models.Model):
 
     def __str__(self):
         return f"{self.year}: {self.last}"
+
+
+# --- Objections, hearings, the named driver -----------------------------------------------------------------------
+
+class ObjectionGround(models.TextChoices):
+    SESSION = "session", _("I had a valid parking session or ticket")
+    PERMIT = "permit", _("I had a valid resident card or other parking permit")
+    DISABILITY = "disability", _("I had a valid disability parking card")
+    METER = "meter", _("The parking meter was broken")
+    PLATE = "plate", _("My number plate was read wrongly")
+    OTHER = "other", _("Another reason")
+
+
+# The grounds eloket can check against its own data (sessions, permits, disability registrations).
+CHECKABLE_GROUNDS = (ObjectionGround.SESSION, ObjectionGround.PERMIT, ObjectionGround.DISABILITY)
+
+
+class ObjectionStatus(models.TextChoices):
+    PENDING = "pending", _("Being handled")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+
+
+class Objection(models.Model):
+    """A retribution's bezwaar or a GAS fine's written defence (verweer); at most one is pending per case."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="objections", verbose_name=_("case"))
+    ground = models.CharField(_("ground"), max_length=12, choices=ObjectionGround.choices,
+                              default=ObjectionGround.OTHER)
+    explanation = models.TextField(_("explanation"), max_length=5000)
+    hearing_requested = models.BooleanField(_("oral hearing requested"), default=False)
+    contact_name = models.CharField(_("name"), max_length=160)
+    contact_email = models.EmailField(_("email"))
+    contact_phone = models.CharField(_("phone"), max_length=20, blank=True)
+    # The language the citizen wrote in: the decision letter is made in it.
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES, default="nl")
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+", verbose_name=_("submitted by"))
+    submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
+    # What eloket's own data showed for the plate at the time of the observation: [{"kind", "label", "until"}].
+    rights_found = models.JSONField(_("rights found in eloket"), default=list, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=ObjectionStatus.choices,
+                              default=ObjectionStatus.PENDING, db_index=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("decided by"))
+    decision_reason = models.TextField(_("reasons of the decision"), blank=True)
+
+    class Meta:
+        verbose_name = _("objection")
+        verbose_name_plural = _("objections")
+        ordering = ["submitted_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["case"], condition=models.Q(status="pending"),
+                                               name="fines_one_pending_objection_per_case")]
+
+    def __str__(self):
+        return _("Objection #%(pk)s") % {"pk": self.pk}
+
+
+def _attachment_path(instance, filename):
+    # A random name: the citizen's file name may hold personal data and never reaches the disk path.
+    return f"fines/objections/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{instance.extension}"
+
+
+class ObjectionAttachment(models.Model):
+    objection = models.ForeignKey(Objection, on_delete=models.CASCADE, related_name="attachments",
+                                  verbose_name=_("objection"))
+    file = models.FileField(_("file"), upload_to=_attachment_path, storage=private_storage)
+    content_type = models.CharField(_("type"), max_length=40)
+    extension = models.CharField(max_length=5, editable=False)
+    size = models.PositiveIntegerField(_("size (bytes)"), default=0)
+    name = models.CharField(_("file name"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.name or f"#{self.pk}"
+
+
+class Hearing(models.Model):
+    """The oral hearing of a GAS defence: planned with a date and place, then its minutes."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="hearings", verbose_name=_("case"))
+    objection = models.ForeignKey(Objection, on_delete=models.CASCADE, related_name="hearings",
+                                  verbose_name=_("objection"))
+    starts_at = models.DateTimeField(_("date and time"))
+    place = models.CharField(_("place"), max_length=200)
+    planned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("planned by"))
+    planned_at = models.DateTimeField(_("planned"), auto_now_add=True)
+    minutes = models.TextField(_("minutes"), blank=True)
+    held_at = models.DateTimeField(_("minutes recorded"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("oral hearing")
+        verbose_name_plural = _("oral hearings")
+        ordering = ["starts_at"]
+
+    def __str__(self):
+        return f"{timezone.localtime(self.starts_at):%Y-%m-%d %H:%M} {self.place}"
+
+
+class DriverDesignation(models.Model):
+    """The holder of a GAS case names the driver in time: the holder's case closes, the driver's case opens."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="driver_designation",
+                                verbose_name=_("case of the holder"))
+    driver_case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="designated_by",
+                                       verbose_name=_("case of the driver"))
+    name = models.CharField(_("driver's name"), max_length=160)
+    birth_date = models.DateField(_("driver's date of birth"))
+    street = models.CharField(_("street and number"), max_length=160)
+    postal_code = models.CharField(_("postal code"), max_length=10)
+    municipality = models.CharField(_("municipality"), max_length=80)
+    country = models.CharField(_("country"), max_length=2, choices=COUNTRIES, default="BE")
+    email = models.EmailField(_("driver's email"), blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+", verbose_name=_("submitted by"))
+    submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("driver designation")
+        verbose_name_plural = _("driver designations")
+
+    def __str__(self):
+        return self.name
+
+
+# --- Printing notices for the post ---------------------------------------------------------------------------------
+
+class PrintStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting")
+    RENDERING = "rendering", _("Being made")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class PrintBatch(models.Model):
+    """Many notice letters merged into one PDF for the post, made by a Celery task that reports its progress."""
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("made by"))
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    case_ids = models.JSONField(_("cases"), default=list)
+    total = models.PositiveIntegerField(_("letters"), default=0)
+    done = models.PositiveIntegerField(_("letters made"), default=0)
+    status = models.CharField(_("status"), max_length=10, choices=PrintStatus.choices, default=PrintStatus.QUEUED)
+    file = models.FileField(_("file"), upload_to="fines/print/%Y/", storage=private_storage, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("print batch")
+        verbose_name_plural = _("print batches")
+        ordering = ["-created"]
+
+    def __str__(self):
+        return f"{self.created:%Y-%m-%d %H:%M} ({self.total})"

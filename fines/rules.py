@@ -44,7 +44,8 @@ TRANSITIONS: dict[str, tuple[frozenset, str, frozenset]] = {
     "mark_paid": (PAYABLE_STATUSES, S.PAID, ALL_KINDS),
     "dispute": (frozenset({S.ISSUED, S.REMINDED, S.FORMAL_NOTICE}), S.DISPUTED, ALL_KINDS),
     "plan_hearing": (frozenset({S.DISPUTED}), S.HEARING, GAS_KINDS),
-    "accept_objection": (frozenset({S.DISPUTED, S.HEARING}), S.CANCELLED, ALL_KINDS),
+    # From PAID only while an objection is pending (paid during the objection): accepting it refunds the payment.
+    "accept_objection": (frozenset({S.DISPUTED, S.HEARING, S.PAID}), S.CANCELLED, ALL_KINDS),
     "reject_objection": (frozenset({S.DISPUTED, S.HEARING}), S.REJECTED, ALL_KINDS),
     "remind": (frozenset({S.ISSUED, S.REJECTED}), S.REMINDED, ALL_KINDS),
     "formal_notice": (frozenset({S.REMINDED}), S.FORMAL_NOTICE, RETRIBUTION),
@@ -97,6 +98,9 @@ def allowed_from(name: str, kind: str) -> frozenset:
 
 def _condition(case: Case, name: str, today: datetime.date) -> str | None:
     """What the dates, the amount or the dispute forbid, once kind and status allow the step."""
+    if name == "accept_objection" and case.status == S.PAID and not case.disputed:
+        return _("This case has been paid and has no objection pending, so no objection can be accepted here. To give "
+                 "the money back, refund the payment.")
     if name == "dispute" and case.is_gas and case.objection_until and today > case.objection_until:
         return _("The term to object ended on %(date)s.") % {"date": dates.in_words(case.objection_until)}
     if name == "plan_hearing" and case.amount <= HEARING_ABOVE:
@@ -127,9 +131,6 @@ def refusal(case: Case, name: str, today: datetime.date | None = None) -> str | 
         return _("%(kind)s: you cannot %(action)s for this kind of case.") % {
             "kind": case.get_kind_display(), "action": action}
     if case.status not in allowed_from(name, case.kind):
-        if name == "accept_objection" and case.status == S.PAID:
-            return _("This case has been paid, so an objection can no longer be accepted here. To give the money back, "
-                     "refund the payment.")
         return _("You cannot %(action)s for a case whose status is “%(status)s”.") % {
             "action": action, "status": case.get_status_display()}
     return _condition(case, name, today or dates.today())

@@ -1,6 +1,7 @@
 """Look up the figure in force on a day. Apps call these; they never hard-code amounts or terms."""
 
 import datetime
+import logging
 from decimal import Decimal
 
 from django.core.cache import cache
@@ -8,6 +9,7 @@ from django.core.cache import cache
 from .models import Cap, Charge, CityProfile, Gas4Rate, Gas5Rate, RetributionRate, Term
 
 CITY_CACHE_KEY = "city:profile"
+logger = logging.getLogger(__name__)
 
 
 class MissingReferenceData(LookupError):
@@ -46,10 +48,20 @@ def gas5_rate(on: datetime.date | None = None) -> Gas5Rate:
 
 
 def city_profile() -> CityProfile | None:
-    """The city profile, cached until an admin saves it (one query per cache lifetime, not per page)."""
-    profile = cache.get(CITY_CACHE_KEY)
+    """The city profile, cached until an admin saves it (one query per cache lifetime, not per page).
+
+    A cache that cannot be reached is skipped: every page needs the profile, and the database still has it.
+    """
+    try:
+        profile = cache.get(CITY_CACHE_KEY)
+    except Exception as error:  # the cache backend's own connection errors differ per backend
+        logger.warning("Cache unavailable, reading the city profile from the database: %s", type(error).__name__)
+        return CityProfile.objects.order_by("pk").first()
     if profile is None:
         profile = CityProfile.objects.order_by("pk").first()
         if profile is not None:
-            cache.set(CITY_CACHE_KEY, profile, 300)
+            try:
+                cache.set(CITY_CACHE_KEY, profile, 300)
+            except Exception as error:
+                logger.warning("Cache unavailable, the city profile is not cached: %s", type(error).__name__)
     return profile

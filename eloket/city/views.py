@@ -19,6 +19,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from fines.rules import HEARING_ABOVE  # fixed by the GAS law itself, not by the city
+
 from .forms import STREET_LIST_ID, ZoneFinderForm
 from .models import (
     Charge,
@@ -38,9 +40,6 @@ from .models import (
 from .reference import MissingReferenceData, city_profile, gas5_rate, retribution_rate
 from .theme import theme_css_text
 from .zones import search_key, zones_for_address
-
-# Fixed by the GAS law itself, not by the city: an oral hearing only for fines above this amount.
-ORAL_HEARING_ABOVE = Decimal("70.00")
 
 
 @require_GET
@@ -233,8 +232,8 @@ def fines(request):
         "registered_notice_cost": charges.get(ChargeCode.REGISTERED_NOTICE_COST),
         "reminder_cost": charges.get(ChargeCode.REMINDER_COST),
         "gas4_rates": gas4_rates,
-        "hearing_rates": [rate for rate in gas4_rates if rate.amount > ORAL_HEARING_ABOVE],
-        "oral_hearing_above": ORAL_HEARING_ABOVE,
+        "hearing_rates": [rate for rate in gas4_rates if rate.amount > HEARING_ABOVE],
+        "oral_hearing_above": HEARING_ABOVE,
         "gas5": gas5,
         "gas5_tables": gas5_tables(gas5) if gas5 else [],
         "gas5_limits": get_text_list([str(limit) for limit in gas5.limit_values], _("or")) if gas5 else "",

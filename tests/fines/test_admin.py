@@ -156,7 +156,8 @@ def test_status_amount_and_number_are_read_only_the_address_can_be_corrected(cli
     data = {"holder_street": "Nieuwstraat 3", "holder_postal_code": "3600", "holder_municipality": "Genk",
             "holder_country": "BE", "holder_email": "", "status": "cancelled", "amount": "1.00",
             "evidence-TOTAL_FORMS": "0", "evidence-INITIAL_FORMS": "0", "events-TOTAL_FORMS": "1",
-            "events-INITIAL_FORMS": "1"}
+            "events-INITIAL_FORMS": "1", "objections-TOTAL_FORMS": "0", "objections-INITIAL_FORMS": "0",
+            "hearings-TOTAL_FORMS": "0", "hearings-INITIAL_FORMS": "0"}
     assert client.post(url, data).status_code == 302
     case.refresh_from_db()
     assert (case.holder_street, case.status, str(case.amount)) == ("Nieuwstraat 3", CaseStatus.ISSUED, "116.00")

@@ -51,3 +51,7 @@ def test_the_demo_city_has_cases_for_alice_and_bob_and_seeding_twice_adds_nothin
     assert {(case.holder_street, case.holder_email) for case in bob.values()} == {("Bochtlaan 21", "bob@example.org")}
     assert bob["GAS5"].amount == Decimal("108.00")  # zone 30, inside a built-up area, corrected 45 km/h
     assert alice["RETRIBUTION"].evidence.count() == 1 and alice["PAVEMENT"].disputed
+    assert {case.citizen.email for case in alice.values()} == {"alice@example.org"}  # kept in her Mijn loket
+    objection = alice["PAVEMENT"].objections.get()
+    assert objection.status == "pending" and objection.hearing_requested  # € 116: a hearing may be asked
+    assert all(case.citizen is None for case in bob.values())

@@ -37,8 +37,9 @@ class TestTheProtocol:
         assert case_in(CaseKind.GAS4, CaseStatus.ISSUED).payment_owner() is None
         assert case_in(CaseKind.GAS4, CaseStatus.ISSUED, citizen=alice).payment_owner() == alice
 
-    def test_the_citizen_returns_to_the_site(self, case_in):
-        assert case_in(CaseKind.GAS4, CaseStatus.ISSUED).payment_return_url() == reverse("home")
+    def test_the_citizen_returns_to_the_case_page(self, case_in):
+        case = case_in(CaseKind.GAS4, CaseStatus.ISSUED)
+        assert case.payment_return_url() == reverse("fines:detail", args=[case.pk])
 
     @pytest.mark.parametrize("status", sorted(rules.PAYABLE_STATUSES))
     def test_amount_and_costs_are_due_while_it_can_be_paid(self, case_in, status):

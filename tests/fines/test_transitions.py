@@ -30,7 +30,7 @@ LEGAL = [(name, status, kind) for name, status, kind in COMBINATIONS if status i
 
 def dated_for(name, kind):
     """Facts that let a legal step through: a retribution goes to court only when disputed."""
-    return {"disputed": True} if name == "to_court" else {}
+    return {"disputed": True} if name in ("to_court", "accept_objection") else {}
 
 
 @pytest.mark.parametrize(("name", "status", "kind"), ILLEGAL)
