@@ -50,8 +50,10 @@ INSTALLED_APPS = [
     "eloket.documents",
     "eloket.notifications",
     "eloket.fakemollie",
+    "ninja",
     "permits",
     "fines",
+    "parking_sessions",
 ]
 
 MIDDLEWARE = [
@@ -205,7 +207,14 @@ CELERY_BEAT_SCHEDULE = {
     "permits-expire": {"task": "permits.expire_permits", "schedule": 86400.0},
     "fines-escalate": {"task": "fines.escalate_cases", "schedule": 86400.0},
     "fines-print-pick-up": {"task": "fines.pick_up_print_batches", "schedule": 300.0},
+    "parking-sessions-check-retention": {"task": "parking_sessions.delete_old_checks", "schedule": 86400.0},
+    "parking-sessions-inbox-pick-up": {"task": "parking_sessions.process_pending", "schedule": 60.0},
 }
+
+# Task modules not named tasks.py, which autodiscovery would miss.
+CELERY_IMPORTS = ("parking_sessions.enforcement_tasks",)
+# Days the enforcement check log (plate, place, time) is kept before the beat task deletes it.
+ENFORCEMENT_CHECK_RETENTION_DAYS = env.int("ENFORCEMENT_CHECK_RETENTION_DAYS", default=7)
 
 # Payments. Without MOLLIE_API_KEY the built-in fake Mollie API (SITE_URL/fake-mollie) takes its place,
 # so the demo pays end to end without internet; MOLLIE_API_ENDPOINT points the real client elsewhere.
@@ -215,11 +224,20 @@ MOLLIE_API_ENDPOINT = env.str("MOLLIE_API_ENDPOINT", default=f"{SITE_URL}/fake-m
 # Minutes after which an unfinished payment is fetched again by the reconciliation task.
 PAYMENT_RECONCILE_AFTER_MINUTES = env.int("PAYMENT_RECONCILE_AFTER_MINUTES", default=15)
 
+# Parking-app operators (parkkihubi's rule): within this many minutes of creating a parking an operator may change or
+# delete it; after that only its time_end. The inbox pick-up takes over rows claimed longer ago than the stale time.
+PARKING_OPERATOR_EDIT_MINUTES = env.int("PARKING_OPERATOR_EDIT_MINUTES", default=2)
+PARKING_INBOX_STALE_SECONDS = env.int("PARKING_INBOX_STALE_SECONDS", default=60)
+
 # SMS: "console" prints messages (demo); "http" posts them to the gateway below.
 SMS_BACKEND = env.str("SMS_BACKEND", default="console")
 SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
 SMS_GATEWAY_TOKEN = env.str("SMS_GATEWAY_TOKEN", default="")
 SMS_SENDER = env.str("SMS_SENDER", default="eloket")
+# Inbound SMS (POST /api/v1/sms/inbound): the gateway's bearer token and the key of its X-Signature HMAC.
+# Empty refuses every inbound message.
+SMS_INBOUND_TOKEN = env.str("SMS_INBOUND_TOKEN", default="")
+SMS_INBOUND_SECRET = env.str("SMS_INBOUND_SECRET", default="")
 
 # Key for encrypting national register numbers at rest; defaults to one derived from SECRET_KEY.
 FIELD_ENCRYPTION_KEY = env.str("FIELD_ENCRYPTION_KEY", default="")

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from eloket.api.api import api
 from eloket.city import views as city_views
 from eloket.content import views as content_views
 from eloket.health import health
@@ -16,6 +17,8 @@ urlpatterns = [
     # Outside the language prefix: called by Mollie, not by people.
     path("payments/webhook/", include("eloket.payments.webhook_urls")),
     path("theme.css", city_views.theme_css, name="theme_css"),
+    # Outside the language prefix: machines call it, and its answers are not translated.
+    path("api/v1/", api.urls),
 ]
 
 urlpatterns += i18n_patterns(
@@ -28,6 +31,7 @@ urlpatterns += i18n_patterns(
     path("documenten/", include("eloket.documents.urls")),
     path("vergunningen/", include("permits.urls")),
     path("boetes/", include("fines.urls")),
+    path("parkeren/", include("parking_sessions.urls")),
     path("", include("eloket.city.urls")),
     path("", include("eloket.content.urls")),
     path("", content_views.home, name="home"),

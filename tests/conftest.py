@@ -28,6 +28,18 @@ def _clean_cache():
 
 
 @pytest.fixture(autouse=True)
+def _clean_process_caches():
+    """Zones, tariffs, device tokens and operator keys are cached in the process; a test's rows die with its
+    transaction without any signal, so each test starts with empty caches."""
+    from parking_sessions import devices, operators, reference
+
+    reference.forget()
+    devices.forget()
+    operators.forget_keys()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def sms_outbox(settings):
     """SMS land in eloket.notifications.sms.outbox, like Django's mail.outbox for email."""
     from eloket.notifications import sms

@@ -37,7 +37,7 @@ def test_the_dashboard_runs_the_same_queries_with_one_or_many_vehicles(client, a
     with CaptureQueriesContext(connection) as many:
         client.get(reverse("accounts:dashboard"))
     assert len(few) == len(many)
-    assert len(many) <= 11
+    assert len(many) <= 13
 
 
 def test_a_citizen_sees_only_their_own_vehicles(client, alice, bob):

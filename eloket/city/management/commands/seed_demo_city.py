@@ -24,11 +24,13 @@ class Command(BaseCommand):
                 if hasattr(config, "seed_demo"):
                     config.seed_demo()
             accounts = [] if options["no_accounts"] else demo.seed_accounts()
+            # Lines an app asks to print, such as an API key made now: shown once, after the seed is committed.
+            notes: list[str] = []
             if accounts:
                 seed_payment_requests()
                 for config in apps.get_app_configs():
                     if hasattr(config, "seed_demo_accounts"):
-                        config.seed_demo_accounts()
+                        notes += config.seed_demo_accounts() or []
         self.stdout.write(self.style.SUCCESS(f"Demo city {profile.name} is ready."))
         if not accounts:
             return
@@ -48,3 +50,5 @@ class Command(BaseCommand):
             self.stdout.write(f"DEMO_TOTP_CODE is set now: use {settings.DEMO_TOTP_CODE}.")
         else:
             self.stdout.write("DEMO_TOTP_CODE is not set now: staff would need the secret in an authenticator app.")
+        for line in notes:
+            self.stdout.write(line)

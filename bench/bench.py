@@ -1,0 +1,811 @@
+"""eloket's speed benchmarks (issue 6 "Speed", issue 10 "Speed (bench/)"): run through bench/run.
+
+One run: a separate PostgreSQL database (eloket_bench) migrated and seeded with the demo city and a week of data
+(seed.py); in-process measurements with Django's test client (SQL queries per request, server time of the views);
+gunicorn with the uvicorn worker, as the Dockerfile runs it, measured over HTTP with standard-library client threads
+(load.py); a real Celery worker draining inbox rows from Redis; memory of both from /proc. Prints one table with each
+figure beside its target and writes it, with every figure, to bench/results/.
+"""
+
+import argparse
+import cProfile
+import datetime
+import io
+import json
+import os
+import platform
+import pstats
+import random
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+RESULTS = BENCH / "results"
+VENV_BIN = Path(sys.executable).parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(BENCH))
+
+import load  # noqa: E402  (bench/load.py)
+
+# From the issues and ../shared/reference/parkkihubi/README.md.
+TARGET_CHECK_QUERIES = 3
+TARGET_BATCH_MS = 250
+TARGET_POST_QUERIES = 3
+TARGET_INGEST_PER_SECOND = 1000
+PARKKIHUBI = {"post_queries": 8, "post_ms": (17, 50), "check_queries": 8, "check_ms": 33}
+REDIS_MARKER = "eloket-bench:owner"
+
+
+def say(message: str = "") -> None:
+    print(message, flush=True)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# --- Processes and memory ----------------------------------------------------------------------------
+
+def children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return sorted(found)
+
+
+def memory(pid: int) -> dict:
+    """Resident (RSS) and proportional (PSS: shared pages split between the processes sharing them) memory in MiB."""
+    result = {"pid": pid, "rss_mib": float("nan"), "pss_mib": float("nan")}
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                result["rss_mib"] = int(line.split()[1]) / 1024
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                result["pss_mib"] = int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return result
+
+
+def stop(process: subprocess.Popen | None, name: str, timeout: float = 30) -> None:
+    """SIGTERM to the process we started (gunicorn master, celery main process), SIGKILL to it and its own children
+    only if it has not stopped in time."""
+    if process is None or process.poll() is not None:
+        return
+    kids = children(process.pid)
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        say(f"  {name} did not stop in {timeout:.0f} s: killing it")
+        for pid in [process.pid, *kids]:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        process.wait(10)
+
+
+class LoadWatch(threading.Thread):
+    """Samples the 1-minute load average every few seconds: other processes (test runs) share the two cores."""
+
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.samples: list[float] = []
+        self.running = True
+
+    def run(self):
+        while self.running:
+            self.samples.append(os.getloadavg()[0])
+            time.sleep(5)
+
+
+def busy_processes() -> list[str]:
+    out = subprocess.run(["ps", "-eo", "pid,pcpu,args", "--sort=-pcpu", "--no-headers"], capture_output=True,
+                         text=True).stdout.splitlines()
+    mine = {os.getpid()}
+    lines = []
+    for line in out:
+        pid, cpu, args = line.strip().split(None, 2)
+        if int(pid) in mine or float(cpu) < 5:
+            continue
+        lines.append(f"{float(cpu):5.1f}% {args[:90]}")
+    return lines[:5]
+
+
+# --- Setup -------------------------------------------------------------------------------------------
+
+def create_database(pg: str, name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{pg}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def drop_database(pg: str, name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{pg}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def claim_redis(url: str):
+    """The benchmark's broker and cache live in their own Redis database, emptied before and after the run; refuse
+    one that holds someone else's keys."""
+    import redis
+
+    client = redis.Redis.from_url(url)
+    if client.dbsize() and not client.exists(REDIS_MARKER):
+        sys.exit(f"Redis database {url} holds keys that are not the benchmark's: choose another with --redis.")
+    client.flushdb()
+    client.set(REDIS_MARKER, "bench/run")
+    return client
+
+
+# --- In-process measurements (Django's test client, same settings as the server) ---------------------------
+
+class InProcess:
+    def __init__(self, seeded, sms_token: str, sms_secret: str):
+        from django.test import Client
+
+        self.client = Client()
+        self.seeded = seeded
+        self.sms_token, self.sms_secret = sms_token, sms_secret
+
+    def get(self, path, headers):
+        return self.client.get(path, secure=True, headers=headers)
+
+    def post(self, path, body: bytes, headers):
+        return self.client.post(path, data=body, content_type="application/json", secure=True, headers=headers)
+
+    @staticmethod
+    def queries(call):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as context:
+            response = call()
+        return response, [query["sql"] for query in context.captured_queries]
+
+    @staticmethod
+    def timed(call, runs: int, after=None) -> list[float]:
+        times = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            call()
+            times.append(time.perf_counter() - started)
+            if after is not None:
+                after()  # not timed
+        return times
+
+
+def forget_bench_checks() -> None:
+    """Delete the checks this run logged. A batch logs its 1,000 checks, and the next batch of the same plates would
+    find them as earlier sightings: every repetition would read 1,000 rows more than a real round does."""
+    from django.db import connection
+
+    from parking_sessions.models import Check
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {Check._meta.db_table} WHERE created > %s", [BENCH_CHECKS_SINCE[0]])
+
+
+BENCH_CHECKS_SINCE: list = []  # when seeding ended: the logged checks after it are the benchmark's own
+
+
+def ms(values: list[float]) -> dict:
+    ordered = sorted(values)
+    return {"p50": statistics.median(ordered) * 1000,
+            "p95": ordered[max(0, min(len(ordered) - 1, round(0.95 * len(ordered) + 0.5) - 1))] * 1000,
+            "min": ordered[0] * 1000, "max": ordered[-1] * 1000, "n": len(ordered)}
+
+
+def explain(sql: str, path: Path) -> None:
+    """EXPLAIN ANALYZE of a query as the view ran it (its parameters are inline in the captured text)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+        path.write_text("\n".join(row[0] for row in cursor.fetchall()) + "\n")
+
+
+def profile(call, path: Path, lines: int = 30) -> None:
+    profiler = cProfile.Profile()
+    profiler.enable()
+    call()
+    profiler.disable()
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out).strip_dirs()
+    out.write("=== by cumulative time ===\n")
+    stats.sort_stats("cumulative").print_stats(lines)
+    out.write("=== by own time ===\n")
+    stats.sort_stats("tottime").print_stats(lines)
+    path.write_text(out.getvalue())
+
+
+# --- Request bodies ----------------------------------------------------------------------------------
+
+def check_path(question: dict) -> str:
+    return "/api/v1/enforcement/check?" + urllib.parse.urlencode(question)
+
+
+def operator_body(rng: random.Random) -> bytes:
+    from seed import belgian_plate
+
+    now = datetime.datetime.now(datetime.UTC)
+    start = now - datetime.timedelta(minutes=rng.randint(0, 3))
+    return json.dumps({  # the shape of parkkihubi's own example, in a zone of the demo city
+        "location": {"type": "Point", "coordinates": [5.5001, 50.9655]},
+        "registration_number": belgian_plate(rng), "time_start": start.isoformat(),
+        "time_end": (start + datetime.timedelta(minutes=rng.choice([60, 90, 120]))).isoformat(),
+        "domain": "GNK", "zone": rng.choice(["C1", "C2"])}).encode()
+
+
+def sms_body(rng: random.Random, run: str, index: int) -> bytes:
+    from seed import belgian_plate
+
+    return json.dumps({"message_id": f"bench-{run}-{index}", "from": f"+3247{rng.randint(0, 9_999_999):07d}",
+                       "to": "4411", "body": f"{rng.choice(['C1', 'C2'])} {belgian_plate(rng)}"}).encode()
+
+
+# --- The run -----------------------------------------------------------------------------------------
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--keep", action="store_true", help="keep the benchmark database afterwards")
+    parser.add_argument("--db", default="eloket_bench", help="database name (must contain 'bench'; default %(default)s)")
+    parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432", help="PostgreSQL server (superuser)")
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/13", help="a Redis database of its own")
+    parser.add_argument("--sessions", type=int, default=100_000, help="parking sessions to seed (default %(default)s)")
+    parser.add_argument("--requests", type=int, default=500, help="sequential requests per measure (default %(default)s)")
+    parser.add_argument("--concurrent", type=int, default=1000, help="requests per concurrent measure")
+    parser.add_argument("--clients", type=int, default=20, help="concurrent client threads (default %(default)s)")
+    parser.add_argument("--batches", type=int, default=30, help="batch checks of 1,000 plates over HTTP")
+    parser.add_argument("--ingest", type=int, default=5000, help="inbox rows per ingestion measure")
+    parser.add_argument("--web-workers", type=int, default=1,
+                        help="gunicorn workers (default %(default)s, as the Dockerfile's command)")
+    parser.add_argument("--web-conn-max-age", default="0",
+                        help="CONN_MAX_AGE of the web server (default %(default)s, as Django advises under ASGI; the "
+                             "project's default of 60 leaks a connection per request there)")
+    parser.add_argument("--seed-only", action="store_true", help="create and seed the database, keep it, stop there")
+    args = parser.parse_args()
+    args.keep = args.keep or args.seed_only
+    if "bench" not in args.db:
+        parser.error("the database name must contain 'bench': it is dropped and created")
+
+    RESULTS.mkdir(exist_ok=True)
+    port = free_port()
+    sms_token, sms_secret = secrets.token_urlsafe(24), secrets.token_urlsafe(32)
+    os.environ.update({
+        "DJANGO_SETTINGS_MODULE": "eloket.settings",
+        "DATABASE_URL": f"{args.pg}/{args.db}",
+        "REDIS_URL": args.redis,
+        "CACHE_KEY_PREFIX": "eloket-bench",
+        "SECRET_KEY": "bench-" + secrets.token_urlsafe(40),  # production mode: DEBUG off, secure defaults
+        "DEBUG": "false",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        "SITE_URL": f"http://127.0.0.1:{port}",
+        "SMS_INBOUND_TOKEN": sms_token,
+        "SMS_INBOUND_SECRET": sms_secret,
+        "SMS_BACKEND": "console",
+        "EMAIL_URL": "consolemail://",
+    })
+    os.environ.pop("CELERY_TASK_ALWAYS_EAGER", None)
+
+    watch = LoadWatch()
+    watch.start()
+    info = {"started": datetime.datetime.now().astimezone().isoformat(timespec="seconds"), "host": platform.node(),
+            "cpus": os.cpu_count(), "python": platform.python_version(), "load_at_start": os.getloadavg(),
+            "busy_at_start": busy_processes()}
+    say(f"eloket benchmarks, {info['started']}, {info['cpus']} CPUs, load average {info['load_at_start'][0]:.2f}")
+    for line in info["busy_at_start"]:
+        say(f"  busy: {line}")
+
+    redis_client = claim_redis(args.redis)
+    figures: dict = {"info": info}
+    web = worker = None
+    try:
+        say(f"\n[1/6] Database {args.db}: create, migrate, seed_demo_city --no-accounts")
+        create_database(args.pg, args.db)
+        import django
+
+        django.setup()
+        # The server's log lines (INFO: every inbox row) go to a file, not between the figures.
+        import logging
+
+        driver_log = (RESULTS / "driver.log").open("w")
+        for handler in logging.getLogger().handlers:
+            if isinstance(handler, logging.StreamHandler):
+                handler.setStream(driver_log)
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+        call_command("seed_demo_city", no_accounts=True, stdout=io.StringIO())
+
+        say("[2/6] Realistic data")
+        import seed
+
+        started = time.perf_counter()
+        seeded = seed.seed(sessions=args.sessions, log=say)
+        from django.utils import timezone
+
+        BENCH_CHECKS_SINCE.append(timezone.now())
+        figures["data"] = {**seeded.counts, "reference_time": seeded.reference_time.isoformat(),
+                           "seconds": round(time.perf_counter() - started, 1)}
+        say(f"  {seeded.counts} in {figures['data']['seconds']} s; checks ask about {seeded.reference_time:%a %d %b %H:%M}")
+
+        if args.seed_only:
+            (RESULTS / "seeded.json").write_text(json.dumps({"operator_key": seeded.operator_key,
+                                                             "device_token": seeded.device_token,
+                                                             "checks": seeded.checks}, indent=1))
+            return 0
+        say("[3/6] In-process: queries per request and server time of the views")
+        figures["inproc"] = in_process(seeded, sms_token, sms_secret)
+
+        say(f"[4/6] gunicorn + uvicorn worker on 127.0.0.1:{port}: latency over HTTP")
+        web_log = (RESULTS / "gunicorn.log").open("w")
+        web = subprocess.Popen(
+            [str(VENV_BIN / "gunicorn"), "eloket.asgi:application", "-k", "uvicorn_worker.UvicornWorker",
+             "--bind", f"127.0.0.1:{port}", "--access-logfile", "-", "--graceful-timeout", "30",
+             "--workers", str(args.web_workers)],
+            cwd=ROOT, env={**os.environ, "CONN_MAX_AGE": args.web_conn_max_age}, stdout=web_log,
+            stderr=subprocess.STDOUT, start_new_session=True)
+        figures["web_conn_max_age"] = args.web_conn_max_age
+        figures["http"] = over_http(port, seeded, sms_token, sms_secret, args)
+        figures["web_memory"] = {"master": memory(web.pid), "workers": [memory(pid) for pid in children(web.pid)]}
+        stop(web, "gunicorn")
+
+        say("[5/6] Celery worker: ingestion rate")
+        worker_log = (RESULTS / "celery.log").open("w")
+        worker = subprocess.Popen(
+            [str(VENV_BIN / "celery"), "-A", "eloket", "worker", "-l", "info", "-n", "bench@%h"],
+            cwd=ROOT, env=os.environ.copy(), stdout=worker_log, stderr=subprocess.STDOUT, start_new_session=True)
+        figures["ingest"] = ingestion(worker, seeded, args)
+        figures["worker_memory"] = {"main": memory(worker.pid), "children": [memory(pid) for pid in children(worker.pid)]}
+        stop(worker, "celery worker", timeout=60)
+
+        say("[6/6] In-process ingestion (one process, no Celery) and its profile")
+        figures["ingest"]["in_process"] = ingestion_in_process(seeded, args)
+    finally:
+        stop(web, "gunicorn")
+        stop(worker, "celery worker")
+        watch.running = False
+        try:
+            from django.db import connections
+
+            connections.close_all()
+        except Exception:  # noqa: BLE001  (django may not be set up when the run failed early)
+            pass
+        if args.keep:
+            say(f"\nKept database {args.db} (drop it with: dropdb -h 127.0.0.1 -U postgres {args.db})")
+        else:
+            drop_database(args.pg, args.db)
+        redis_client.flushdb()
+
+    info["load_samples"] = {"min": min(watch.samples), "max": max(watch.samples),
+                            "mean": statistics.fmean(watch.samples)} if watch.samples else {}
+    info["load_at_end"] = os.getloadavg()
+    info["finished"] = datetime.datetime.now().astimezone().isoformat(timespec="seconds")
+    table = report(figures)
+    say("\n" + table)
+    (RESULTS / "results.json").write_text(json.dumps(figures, indent=2, default=str))
+    (RESULTS / "table.md").write_text(table + "\n")
+    say(f"\nAll figures: {RESULTS / 'results.json'}; profiles and server logs in {RESULTS}/")
+    return 0
+
+
+def in_process(seeded, sms_token, sms_secret) -> dict:
+    from parking_sessions import devices, enforcement, operators, reference
+
+    runner = InProcess(seeded, sms_token, sms_secret)
+    device = {"Authorization": f"Bearer {seeded.device_token}"}
+    app = {"Authorization": f"ApiKey {seeded.operator_key}"}
+    questions = seeded.checks
+    out: dict = {}
+
+    # Single check: cold (reference data and token not cached yet), then warm.
+    reference.forget()
+    devices.forget()
+    response, cold = runner.queries(lambda: runner.get(check_path(questions[0]), device))
+    assert response.status_code == 200, response.content
+    response, warm = runner.queries(lambda: runner.get(check_path(questions[1]), device))
+    assert response.status_code == 200, response.content
+    index = iter(range(2, 10**9))
+    times = runner.timed(lambda: runner.get(check_path(questions[next(index) % 1000]), device), 300)
+    out["check_single"] = {"queries_warm": len(warm), "queries_cold": len(cold), "sql_warm": warm, **ms(times)}
+    explain(next(q for q in warm if "UNION" in q.upper()), RESULTS / "explain-check-single.txt")
+    say(f"  check, single: {len(warm)} queries warm ({len(cold)} cold), view {ms(times)['p50']:.2f} ms p50")
+
+    # Batch of 1,000: each repetition starts from the seeded check log (forget_bench_checks).
+    forget_bench_checks()
+    body = json.dumps({"checks": questions}).encode()
+    response, sql = runner.queries(lambda: runner.post("/api/v1/enforcement/check", body, device))
+    assert response.status_code == 200 and len(response.json()["results"]) == 1000, response.content[:500]
+    answers = response.json()["results"]
+    rights = {}
+    for answer in answers:
+        key = answer["right"] or ("grace" if answer["grace_until"] else "none")
+        rights[key] = rights.get(key, 0) + 1
+    forget_bench_checks()
+    explain(next(q for q in sql if "UNION" in q.upper()), RESULTS / "explain-check-batch.txt")
+    times = runner.timed(lambda: runner.post("/api/v1/enforcement/check", body, device), 20, forget_bench_checks)
+    items = [enforcement.item(q["plate"], zone=q["zone"], at=datetime.datetime.fromisoformat(q["time"]))
+             for q in questions]
+    from parking_sessions.models import Device
+
+    scan_car = devices.device_for(seeded.device_token) or Device.objects.first()
+    core = runner.timed(lambda: enforcement.check_many(items, device=scan_car), 20, forget_bench_checks)
+    load_only = runner.timed(lambda: enforcement._load(items), 20)
+    decide = runner.timed(lambda: enforcement.check_many(items), 20)  # without the log insert
+    profile(lambda: runner.post("/api/v1/enforcement/check", body, device), RESULTS / "profile-check-batch.txt")
+    forget_bench_checks()
+    out["check_batch"] = {"queries": len(sql), "sql": sql, "answers": rights, "view": ms(times),
+                          "check_many": ms(core), "one_query_load": ms(load_only), "check_many_no_log": ms(decide)}
+    say(f"  check, batch of 1,000: {len(sql)} queries, view {ms(times)['p50']:.0f} ms p50 "
+        f"(check_many {ms(core)['p50']:.0f} ms, of which the query {ms(load_only)['p50']:.0f} ms, the log insert "
+        f"{ms(core)['p50'] - ms(decide)['p50']:.0f} ms); answers {rights}")
+
+    # Operator POST parking/: without a key, with a new key, and a retry of that key.
+    rng = random.Random(10)
+    operators.forget_keys()
+    response, cold = runner.queries(lambda: runner.post("/api/v1/operator/parking/", operator_body(rng), app))
+    assert response.status_code == 201, response.content
+    response, plain = runner.queries(lambda: runner.post("/api/v1/operator/parking/", operator_body(rng), app))
+    assert response.status_code == 201, response.content
+    retry_body, retry_key = operator_body(rng), {**app, "Idempotency-Key": str(uuid.uuid4())}
+    response, keyed = runner.queries(lambda: runner.post("/api/v1/operator/parking/", retry_body, retry_key))
+    assert response.status_code == 201, response.content
+    response, retried = runner.queries(lambda: runner.post("/api/v1/operator/parking/", retry_body, retry_key))
+    assert response.status_code == 201, response.content
+    bodies = [operator_body(rng) for _ in range(300)]
+    index = iter(range(10**9))
+    times = runner.timed(lambda: runner.post("/api/v1/operator/parking/", bodies[next(index)],
+                                             {**app, "Idempotency-Key": str(uuid.uuid4())}), 300)
+    out["operator_post"] = {"queries_warm": len(plain), "queries_with_key": len(keyed), "queries_retry": len(retried),
+                            "queries_cold": len(cold), "sql_warm": plain, "sql_retry": retried, **ms(times)}
+    say(f"  operator POST: {len(plain)} queries ({len(keyed)} with Idempotency-Key, {len(retried)} for a retry, "
+        f"{len(cold)} cold), view {ms(times)['p50']:.2f} ms p50")
+
+    # SMS inbound (no query target; for the record).
+    from parking_sessions import sms
+
+    bodies = [sms_body(rng, "inproc", n) for n in range(301)]
+
+    def sms_call(raw):
+        return runner.post("/api/v1/sms/inbound", raw, {"Authorization": f"Bearer {sms_token}",
+                                                        "X-Signature": sms.signature(raw, sms_secret)})
+
+    response, sql = runner.queries(lambda: sms_call(bodies[0]))
+    assert response.status_code == 202, response.content
+    index = iter(range(1, 10**9))
+    times = runner.timed(lambda: sms_call(bodies[next(index)]), 300)
+    out["sms_inbound"] = {"queries": len(sql), "sql": sql, **ms(times)}
+    say(f"  SMS inbound: {len(sql)} queries, view {ms(times)['p50']:.2f} ms p50")
+    return out
+
+
+def over_http(port: int, seeded, sms_token: str, sms_secret: str, args) -> dict:
+    from parking_sessions import sms
+
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            probe = load.run("127.0.0.1", port, lambda i: ("GET", "/health/", None, {"X-Forwarded-Proto": "https"}), 1)
+            if probe.statuses.get(200):
+                break
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError("gunicorn did not answer /health/ within 60 s: see bench/results/gunicorn.log")
+        time.sleep(0.5)
+
+    proxy = {"X-Forwarded-Proto": "https"}  # as the TLS proxy in front of it says
+    device = {**proxy, "Authorization": f"Bearer {seeded.device_token}"}
+    app = {**proxy, "Authorization": f"ApiKey {seeded.operator_key}", "Content-Type": "application/json"}
+    questions = seeded.checks
+    out: dict = {}
+
+    def measure(name, request, total, clients=1, expect=(200,), warmup=20):
+        if warmup:  # requests of their own (a new parking, a new message id), not counted
+            load.run("127.0.0.1", port, lambda i: request(10**6 + i), warmup, 1, expect)
+        result = load.run("127.0.0.1", port, request, total, clients, expect)
+        out[name] = {"n": result.count, "clients": clients, "p50": result.p50, "p95": result.p95,
+                     "per_second": result.per_second, "errors": result.errors, "statuses": dict(result.statuses)}
+        say(f"  {name}: {result.count} requests, {clients} client(s): p50 {result.p50:.1f} ms, p95 {result.p95:.1f} ms, "
+            f"{result.per_second:.0f}/s, {result.errors} errors {dict(result.statuses)}")
+        return result
+
+    def check(i):
+        return "GET", check_path(questions[i % len(questions)]), None, device
+
+    measure("check_single", check, args.requests)
+    measure("check_single_concurrent", check, args.concurrent, args.clients)
+
+    batch = json.dumps({"checks": questions}).encode()
+    batch_request = ("POST", "/api/v1/enforcement/check", batch, {**device, "Content-Type": "application/json"})
+    forget_bench_checks()
+    load.run("127.0.0.1", port, lambda i: batch_request, 2)  # warm-up
+    results = []
+    for _ in range(args.batches):  # one at a time, each from the seeded check log
+        forget_bench_checks()
+        results.append(load.run("127.0.0.1", port, lambda i: batch_request, 1))
+    forget_bench_checks()
+    merged = load.Result(latencies=[x for r in results for x in r.latencies], wall=sum(r.wall for r in results))
+    for r in results:
+        merged.statuses.update(r.statuses)
+        merged.errors += r.errors
+    out["check_batch"] = {"n": merged.count, "clients": 1, "p50": merged.p50, "p95": merged.p95,
+                          "per_second": merged.per_second, "errors": merged.errors, "statuses": dict(merged.statuses)}
+    say(f"  check_batch: {merged.count} requests: p50 {merged.p50:.1f} ms, p95 {merged.p95:.1f} ms, "
+        f"{merged.errors} errors {dict(merged.statuses)}")
+
+    def post(i):  # a new parking each time, as an app sends them; made before the clock starts (load.run)
+        return "POST", "/api/v1/operator/parking/", operator_body(random.Random(i)), {
+            **app, "Idempotency-Key": f"bench-http-{i}"}
+
+    measure("operator_post", post, args.requests, expect=(201,))
+    measure("operator_post_concurrent", lambda i: post(args.requests + i), args.concurrent, args.clients,
+            expect=(201,))
+
+    def inbound(i):  # a new message; the gateway signs it before it sends
+        raw = sms_body(random.Random(i), "http", i)
+        return "POST", "/api/v1/sms/inbound", raw, {**proxy, "Authorization": f"Bearer {sms_token}",
+                                                    "X-Signature": sms.signature(raw, sms_secret),
+                                                    "Content-Type": "application/json"}
+
+    measure("sms_inbound", inbound, args.requests, expect=(202,))
+    measure("sms_inbound_concurrent", lambda i: inbound(args.requests + i), args.concurrent, args.clients,
+            expect=(202,))
+    return out
+
+
+def _ingest_rows(seeded, run: int, count: int) -> list[int]:
+    """`count` inbox rows as the APIs store them, alternating: an operator parking in a paid zone (during paid hours,
+    so it is priced) and an SMS start from its own phone."""
+    from seed import belgian_plate
+
+    from parking_sessions import operators
+    from parking_sessions.models import Inbox, InboxKind, Operator
+
+    rng = random.Random(run)
+    operator = Operator.objects.get(code="bench")
+    rows = []
+    for n in range(count):
+        plate = belgian_plate(rng)
+        if n % 2 == 0:
+            start = seeded.reference_time - datetime.timedelta(minutes=rng.randint(0, 240))
+            parking = operators.clean({"registration_number": plate, "time_start": start,
+                                       "time_end": start + datetime.timedelta(minutes=rng.choice([30, 60, 90, 120])),
+                                       "zone": rng.choice(["C1", "C2"]), "domain": "GNK"})
+            parking_id = uuid.uuid4()
+            rows.append(Inbox(kind=InboxKind.PARKING_CREATE, source=operators.source(operator),
+                              external_id=str(parking_id), operator=operator, parking_id=parking_id, payload=parking))
+        else:
+            message_id = f"ingest-{run}-{n}"
+            phone = f"+324{run}{n:07d}"  # a phone of its own: no two messages wait for each other's lock
+            rows.append(Inbox(kind=InboxKind.SMS, source="sms", external_id=message_id, payload={
+                "message_id": message_id, "from": phone, "to": "4411",
+                "body": f"{rng.choice(['C1', 'C2'])} {plate}"}))
+    return [row.pk for row in Inbox.objects.bulk_create(rows, batch_size=1000)]
+
+
+def _wait_processed(ids: list[int], timeout: float) -> bool:
+    from parking_sessions.models import Inbox
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not Inbox.objects.filter(pk__gte=min(ids), pk__lte=max(ids), processed_at__isnull=True).exists():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def _outcome(ids: list[int], started: datetime.datetime) -> dict:
+    from django.db.models import Count, Max, Q
+
+    from eloket.notifications.models import MessageStatus, OutboundMessage
+    from parking_sessions.models import Inbox, ParkingSession
+
+    rows = Inbox.objects.filter(pk__in=ids)
+    summary = rows.aggregate(last=Max("processed_at"), processed=Count("pk", filter=Q(processed_at__isnull=False)),
+                             refused=Count("pk", filter=~Q(error="")))
+    seconds = (summary["last"] - started).total_seconds() if summary["last"] else float("nan")
+    replies = OutboundMessage.objects.filter(object_id__in=ids, content_type__model="inbox")
+    sent = replies.aggregate(last=Max("sent_at"), sent=Count("pk", filter=Q(status=MessageStatus.SENT)))
+    return {"rows": len(ids), "processed": summary["processed"], "refused": summary["refused"],
+            "sessions": ParkingSession.objects.filter(inbox_id__in=ids).count(), "seconds": seconds,
+            "rows_per_second": len(ids) / seconds if seconds == seconds and seconds > 0 else float("nan"),
+            "replies_sent": sent["sent"],
+            "replies_done_seconds": (sent["last"] - started).total_seconds() if sent["last"] else None}
+
+
+def _wait_replies(timeout: float = 120) -> None:
+    from eloket.notifications.models import MessageStatus, OutboundMessage
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and OutboundMessage.objects.filter(status=MessageStatus.QUEUED).exists():
+        time.sleep(0.2)
+
+
+def ingestion(worker: subprocess.Popen, seeded, args) -> dict:
+    from django.utils import timezone
+
+    from eloket.celery import app
+    from parking_sessions.models import Inbox
+    from parking_sessions.tasks import process_inbox_ids
+
+    name = f"bench@{socket.gethostname()}"
+    out: dict = {}
+    backlog = list(Inbox.objects.filter(processed_at__isnull=True).values_list("pk", flat=True))
+    deadline = time.monotonic() + 60
+    while not app.control.ping(destination=[name], timeout=1):
+        if worker.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError("the Celery worker did not start: see bench/results/celery.log")
+    started = timezone.now()
+
+    # One task per row (ingest.enqueue), as a single operator POST or inbound SMS enqueues it: the rows the HTTP runs
+    # accepted, queued before the worker started. Counted from the moment it answers; rows it did before are left out.
+    done_before = Inbox.objects.filter(pk__in=backlog, processed_at__isnull=False).count()
+    if backlog and not _wait_processed(backlog, 900):
+        raise RuntimeError("the worker did not drain the HTTP runs' rows in 15 minutes")
+    _wait_replies()
+    outcome = _outcome(backlog, started)
+    counted = len(backlog) - done_before
+    outcome["rows_counted"] = counted
+    outcome["rows_per_second"] = counted / outcome["seconds"] if outcome["seconds"] > 0 else float("nan")
+    out["row_tasks"] = outcome
+    say(f"  {len(backlog)} rows of the HTTP runs, one task each: {outcome['rows_per_second']:.0f} rows/s {outcome}")
+
+    # Batch tasks of 500 rows (ingest.enqueue_many: the operator batch endpoint; the beat pick-up claims 500 too).
+    ids = _ingest_rows(seeded, 1, args.ingest)
+    started = timezone.now()
+    for start in range(0, len(ids), 500):
+        process_inbox_ids.delay(ids[start:start + 500])
+    _wait_processed(ids, 600)
+    _wait_replies()
+    out["batch_tasks"] = _outcome(ids, started)
+    say(f"  {args.ingest} rows as tasks of 500: {out['batch_tasks']['rows_per_second']:.0f} rows/s {out['batch_tasks']}")
+    return out
+
+
+def ingestion_in_process(seeded, args) -> dict:
+    from django.utils import timezone
+
+    from parking_sessions import ingest
+
+    ids = _ingest_rows(seeded, 3, args.ingest)
+    started = timezone.now()
+    while ingest.process_batch(limit=ingest.BATCH_SIZE, ids=ids):
+        pass
+    out = _outcome(ids, started)
+    say(f"  {args.ingest} rows, ingest.process_batch in this process: {out['rows_per_second']:.0f} rows/s")
+    ids = _ingest_rows(seeded, 4, 1000)
+    profile(lambda: ingest.process_batch(limit=1000, ids=ids), RESULTS / "profile-ingest.txt", lines=40)
+    return out
+
+
+# --- The table ---------------------------------------------------------------------------------------
+
+def faster(ratio: float) -> str:
+    return f"{ratio:.1f}x faster" if ratio >= 1 else f"{1 / ratio:.1f}x SLOWER"
+
+
+def report(f: dict) -> str:
+    inproc, http, ingest = f.get("inproc", {}), f.get("http", {}), f.get("ingest", {})
+    rows = []
+
+    def row(measure, result, target="", met=None):
+        rows.append((measure, result, target, "" if met is None else ("met" if met else "MISSED")))
+
+    def lat(name):
+        m = http.get(name)
+        return f"p50 {m['p50']:.1f} ms, p95 {m['p95']:.1f} ms" if m else "-"
+
+    def rate(name):
+        m = http.get(name)
+        return (f"{m['per_second']:.0f} req/s; p50 {m['p50']:.1f} ms, p95 {m['p95']:.1f} ms"
+                + (f"; {m['errors']} errors" if m["errors"] else "")) if m else "-"
+
+    single, batch, post = inproc.get("check_single", {}), inproc.get("check_batch", {}), inproc.get("operator_post", {})
+    if single:
+        row("Check, single: SQL queries per request (warm)", f"{single['queries_warm']} "
+            f"({single['queries_cold']} cold)", f"<= {TARGET_CHECK_QUERIES}", single["queries_warm"] <= TARGET_CHECK_QUERIES)
+        row("Check, single: server time in process", f"p50 {single['p50']:.2f} ms, p95 {single['p95']:.2f} ms")
+    if "check_single" in http:
+        times = PARKKIHUBI["check_ms"] / http["check_single"]["p50"]
+        row("Check, single: latency over HTTP, sequential", lat("check_single"),
+            f"parkkihubi ~{PARKKIHUBI['check_ms']} ms, {PARKKIHUBI['check_queries']} queries",
+            None)
+        rows[-1] = (*rows[-1][:3], faster(times))
+        row(f"Check, single: {http['check_single_concurrent']['clients']} concurrent clients",
+            rate("check_single_concurrent"))
+    if batch:
+        row("Check, batch of 1,000: server time in process (view)", f"p50 {batch['view']['p50']:.0f} ms, "
+            f"p95 {batch['view']['p95']:.0f} ms", f"< {TARGET_BATCH_MS} ms", batch["view"]["p50"] < TARGET_BATCH_MS)
+        row("  of which check_many (query, decisions, log insert)", f"p50 {batch['check_many']['p50']:.0f} ms; "
+            f"the one query {batch['one_query_load']['p50']:.0f} ms")
+        row("Check, batch of 1,000: SQL queries", str(batch["queries"]))
+    if "check_batch" in http:
+        m = http["check_batch"]
+        row("Check, batch of 1,000: over HTTP, sequential", lat("check_batch"), f"< {TARGET_BATCH_MS} ms",
+            m["p50"] < TARGET_BATCH_MS)
+    if post:
+        row("Operator POST parking/: SQL queries (warm)", f"{post['queries_warm']} ({post['queries_with_key']} with "
+            f"Idempotency-Key, {post['queries_retry']} retry, {post['queries_cold']} cold)",
+            f"<= {TARGET_POST_QUERIES}; parkkihubi {PARKKIHUBI['post_queries']}",
+            max(post["queries_warm"], post["queries_with_key"], post["queries_retry"]) <= TARGET_POST_QUERIES)
+        row("Operator POST: server time in process", f"p50 {post['p50']:.2f} ms, p95 {post['p95']:.2f} ms")
+    if "operator_post" in http:
+        low, high = PARKKIHUBI["post_ms"]
+        p50 = http["operator_post"]["p50"]
+        row("Operator POST: latency over HTTP, sequential", lat("operator_post"),
+            f"parkkihubi {low}-{high} ms", None)
+        rows[-1] = (*rows[-1][:3], f"{low / p50:.1f}-{faster(high / p50)}")
+        row(f"Operator POST: {http['operator_post_concurrent']['clients']} concurrent clients",
+            rate("operator_post_concurrent"))
+    if "sms_inbound" in http:
+        row("SMS inbound accept: latency over HTTP, sequential", lat("sms_inbound"))
+        row(f"SMS inbound: {http['sms_inbound_concurrent']['clients']} concurrent clients", rate("sms_inbound_concurrent"))
+    if "batch_tasks" in ingest:
+        for key, label in (("batch_tasks", "tasks of 500 rows"), ("row_tasks", "one task per row (HTTP runs' rows)")):
+            m = ingest[key]
+            row(f"Celery ingestion, 1 worker (2 processes), {label}",
+                f"{m['rows_per_second']:.0f} rows/s ({m.get('rows_counted', m['rows'])} rows in {m['seconds']:.1f} s; "
+                f"{m['sessions']} sessions, {m['refused']} refused)", f">= {TARGET_INGEST_PER_SECOND} rows/s",
+                m["rows_per_second"] >= TARGET_INGEST_PER_SECOND)
+    if "in_process" in ingest:
+        m = ingest["in_process"]
+        row("Ingestion in one process (process_batch, no Celery)", f"{m['rows_per_second']:.0f} rows/s")
+    if "web_memory" in f:
+        workers = f["web_memory"]["workers"]
+        row("Web memory: gunicorn uvicorn worker after the runs", ", ".join(
+            f"RSS {w['rss_mib']:.0f} MiB (PSS {w['pss_mib']:.0f})" for w in workers)
+            + f"; master RSS {f['web_memory']['master']['rss_mib']:.0f} MiB")
+    if "worker_memory" in f:
+        main_, kids = f["worker_memory"]["main"], f["worker_memory"]["children"]
+        row("Worker memory: celery main + pool processes", f"RSS {main_['rss_mib']:.0f} + "
+            + " + ".join(f"{k['rss_mib']:.0f}" for k in kids) + " MiB (PSS total "
+            f"{main_['pss_mib'] + sum(k['pss_mib'] for k in kids):.0f} MiB)")
+
+    width = [max(len(r[i]) for r in rows + [("Measure", "Result", "Target", "")]) for i in range(4)]
+    lines = ["| " + " | ".join(h.ljust(w) for h, w in zip(("Measure", "Result", "Target", ""), width, strict=True)) + " |",
+             "|" + "|".join("-" * (w + 2) for w in width) + "|"]
+    lines += ["| " + " | ".join(c.ljust(w) for c, w in zip(r, width, strict=True)) + " |" for r in rows]
+    info = f.get("info", {})
+    load_ = info.get("load_samples") or {}
+    lines.append("")
+    lines.append(f"Run {info.get('started')} on {info.get('host')} ({info.get('cpus')} CPUs, Python "
+                 f"{info.get('python')}); 1-minute load average at start {info.get('load_at_start', [0])[0]:.2f}, "
+                 f"during the run {load_.get('min', 0):.2f}-{load_.get('max', 0):.2f} (mean {load_.get('mean', 0):.2f}).")
+    if "data" in f:
+        d = f["data"]
+        lines.append(f"Data: {d['sessions']:,} sessions, {d['permits']:,} permits ({d['permit plates']:,} plates), "
+                     f"{d['visitor periods']:,} visitor periods, {d['logged checks']:,} logged checks; checks ask about "
+                     f"{d['reference_time']}.")
+    if batch:
+        lines.append(f"Batch answers: {batch['answers']}.")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
