@@ -579,7 +579,7 @@ def over_http(port: int, seeded, sms_token: str, sms_secret: str, args) -> dict:
     return out
 
 
-def _ingest_rows(seeded, run: int, count: int) -> list[int]:
+def _ingest_rows(seeded, run: int, count: int, only: str = "") -> list[int]:
     """`count` inbox rows as the APIs store them, alternating: an operator parking in a paid zone (during paid hours,
     so it is priced) and an SMS start from its own phone."""
     from seed import belgian_plate
@@ -592,7 +592,7 @@ def _ingest_rows(seeded, run: int, count: int) -> list[int]:
     rows = []
     for n in range(count):
         plate = belgian_plate(rng)
-        if n % 2 == 0:
+        if only == "operator" or (only != "sms" and n % 2 == 0):
             start = seeded.reference_time - datetime.timedelta(minutes=rng.randint(0, 240))
             parking = operators.clean({"registration_number": plate, "time_start": start,
                                        "time_end": start + datetime.timedelta(minutes=rng.choice([30, 60, 90, 120])),
@@ -699,6 +699,13 @@ def ingestion_in_process(seeded, args) -> dict:
         pass
     out = _outcome(ids, started)
     say(f"  {args.ingest} rows, ingest.process_batch in this process: {out['rows_per_second']:.0f} rows/s")
+    for run, kind in ((5, "operator"), (6, "sms")):  # which kind of row costs what
+        ids = _ingest_rows(seeded, run, 1000, only=kind)
+        started = timezone.now()
+        while ingest.process_batch(limit=ingest.BATCH_SIZE, ids=ids):
+            pass
+        out[kind] = _outcome(ids, started)
+        say(f"  1000 {kind} rows alone: {out[kind]['rows_per_second']:.0f} rows/s")
     ids = _ingest_rows(seeded, 4, 1000)
     profile(lambda: ingest.process_batch(limit=1000, ids=ids), RESULTS / "profile-ingest.txt", lines=40)
     return out
@@ -775,7 +782,9 @@ def report(f: dict) -> str:
                 m["rows_per_second"] >= TARGET_INGEST_PER_SECOND)
     if "in_process" in ingest:
         m = ingest["in_process"]
-        row("Ingestion in one process (process_batch, no Celery)", f"{m['rows_per_second']:.0f} rows/s")
+        row("Ingestion in one process (process_batch, no Celery)", f"{m['rows_per_second']:.0f} rows/s"
+            + (f"; operator rows alone {m['operator']['rows_per_second']:.0f}/s, SMS rows alone "
+               f"{m['sms']['rows_per_second']:.0f}/s" if "sms" in m else ""))
     if "web_memory" in f:
         workers = f["web_memory"]["workers"]
         row("Web memory: gunicorn uvicorn worker after the runs", ", ".join(
