@@ -8,13 +8,15 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from eloket.documents.serving import private_file
 
 from . import decisions, issuing, numbers, rules
 from .admin_forms import DecisionForm, HearingForm, ImportForm, MinutesForm, ReasonForm, RegisterCaseForm, StepForm
@@ -88,19 +90,6 @@ def case_summary(case: Case) -> dict:
             "case_url": reverse("admin:fines_case_change", args=[case.pk])}
 
 
-def _private_file(field_file, content_type: str, filename: str, what: str):
-    """A stored file as a download that is never shown inline or cached."""
-    try:
-        handle = field_file.open("rb")
-    except FileNotFoundError:
-        logger.error("The file of %s is missing", what)
-        raise Http404 from None
-    response = FileResponse(handle, content_type=content_type, as_attachment=True, filename=filename)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 class StaffPage:
     """An admin page of our own, with the admin's frame around it."""
 
@@ -155,8 +144,8 @@ class CaseStaffViews(StaffPage):
             raise PermissionDenied
         evidence = get_object_or_404(Evidence, pk=evidence_id, case_id=object_id)
         logger.info("Staff user %s opened evidence %s", request.user.pk, evidence.pk)
-        return _private_file(evidence.file, evidence.content_type, f"evidence-{evidence.pk}.{evidence.extension}",
-                             f"evidence {evidence.pk}")
+        return private_file(evidence.file, content_type=evidence.content_type,
+                            filename=f"evidence-{evidence.pk}.{evidence.extension}", what=f"evidence {evidence.pk}")
 
     def _step_view(self, slug: str):
         def view(request, object_id):
@@ -233,8 +222,9 @@ class ObjectionStaffViews(StaffPage):
         attachment = get_object_or_404(ObjectionAttachment, pk=attachment_id, objection_id=object_id)
         logger.info("Staff user %s opened objection attachment %s", request.user.pk, attachment.pk)
         # A name of our own: the citizen's file name may hold personal data.
-        return _private_file(attachment.file, attachment.content_type,
-                             f"attachment-{attachment.pk}.{attachment.extension}", f"objection attachment {attachment.pk}")
+        return private_file(attachment.file, content_type=attachment.content_type,
+                            filename=f"attachment-{attachment.pk}.{attachment.extension}",
+                            what=f"objection attachment {attachment.pk}")
 
     def _objection(self, request, object_id: int) -> Objection:
         if not request.user.has_perm(CHANGE_PERMISSION):

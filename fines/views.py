@@ -11,7 +11,7 @@ import math
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.contenttypes.models import ContentType
-from django.http import FileResponse, Http404, HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from eloket.documents.serving import private_file
 from eloket.payments.models import Payment, PaymentMethod
 from eloket.payments.start import may_see as may_see_payment
 from eloket.payments.sync import UNFINISHED_STATUSES
@@ -33,13 +34,6 @@ S = CaseStatus
 SAFE_METHODS = ("GET", "HEAD")
 # Shown inline on the case page; any other evidence (a PDF report) is downloaded.
 INLINE_TYPES = ("image/jpeg", "image/png")
-
-
-def _private_file(handle, *, content_type: str, filename: str, inline: bool) -> FileResponse:
-    response = FileResponse(handle, content_type=content_type, as_attachment=not inline, filename=filename)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 def _to_detail(case: Case):
@@ -181,12 +175,8 @@ def evidence(request, pk, evidence_pk):
         raise Http404
     if request.method not in SAFE_METHODS:
         return HttpResponseNotAllowed(SAFE_METHODS)
-    try:
-        handle = item.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return _private_file(handle, content_type=item.content_type, filename=f"evidence-{item.pk}.{item.extension}",
-                         inline=item.content_type in INLINE_TYPES)
+    return private_file(item.file, content_type=item.content_type, filename=f"evidence-{item.pk}.{item.extension}",
+                        inline=item.content_type in INLINE_TYPES, what=f"evidence {item.pk}")
 
 
 def document(request, pk, document_pk):
@@ -197,8 +187,5 @@ def document(request, pk, document_pk):
         raise Http404
     if request.method not in SAFE_METHODS:
         return HttpResponseNotAllowed(SAFE_METHODS)
-    try:
-        handle = letter.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return _private_file(handle, content_type="application/pdf", filename=letter.filename, inline=True)
+    return private_file(letter.file, content_type="application/pdf", filename=letter.filename, inline=True,
+                        what=f"document {letter.pk}")

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from eloket.accounts import plates
-from fines.admin_views import _private_file
+from eloket.documents.serving import private_file
 
 from . import devices
 from .models import Check, Device, Observation, ObservationPhoto
@@ -160,5 +160,6 @@ class ObservationAdmin(ReadOnlyAdmin):
             raise PermissionDenied
         photo = get_object_or_404(ObservationPhoto, pk=photo_id, observation_id=object_id)
         logger.info("Staff user %s opened observation photo %s", request.user.pk, photo.pk)
-        return _private_file(photo.file, photo.content_type, f"observation-{object_id}-{photo.pk}.{photo.extension}",
-                             f"observation photo {photo.pk}")
+        return private_file(photo.file, content_type=photo.content_type,
+                            filename=f"observation-{object_id}-{photo.pk}.{photo.extension}",
+                            what=f"observation photo {photo.pk}")

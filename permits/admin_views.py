@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponseRedirect, StreamingHttpResponse
+from django.http import HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from eloket.documents.serving import private_file
 
 from . import changes, rules
 from .admin_forms import DisabilityOnBehalfForm, ReasonForm
@@ -151,16 +153,8 @@ class PermitStaffViews:
             raise PermissionDenied
         document = get_object_or_404(PermitDocument, pk=document_id, permit_id=object_id)
         logger.info("Staff user %s opened permit document %s", request.user.pk, document.pk)
-        try:
-            handle = document.file.open("rb")
-        except FileNotFoundError:
-            logger.error("The file of permit document %s is missing", document.pk)
-            raise Http404 from None
-        response = FileResponse(handle, content_type=document.content_type, as_attachment=True,
-                                filename=document.download_name)
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return private_file(document.file, content_type=document.content_type, filename=document.download_name,
+                            what=f"permit document {document.pk}")
 
     def register_disability_view(self, request):
         if not request.user.has_perm(REGISTER_PERMISSION):

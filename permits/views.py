@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponseNotAllowed
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +22,7 @@ from eloket.city.models import CapCode
 from eloket.city.reference import cap
 from eloket.city.templatetags.city_format import duration, euro
 from eloket.documents.models import Document
+from eloket.documents.serving import private_file
 from eloket.payments.models import Payment, PaymentMethod
 from eloket.payments.sync import UNFINISHED_STATUSES
 from eloket.payments.views import start_and_redirect, transfer_context
@@ -251,14 +252,8 @@ def document(request, pk, document_pk):
     upload = get_object_or_404(PermitDocument, pk=document_pk, permit_id=pk, permit__holder=request.user)
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD"])
-    try:
-        handle = upload.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, content_type=upload.content_type, as_attachment=True, filename=upload.download_name)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file(upload.file, content_type=upload.content_type, filename=upload.download_name,
+                        what=f"permit document {upload.pk}")
 
 
 # Applying -------------------------------------------------------------------------------------------------------

@@ -4,9 +4,11 @@ import logging
 
 from allauth.mfa.utils import is_mfa_enabled
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_safe
+
+from eloket.documents.serving import private_file
 
 from .models import Document
 
@@ -27,12 +29,5 @@ def download(request, token):
         raise Http404
     if document.owner_id != request.user.pk:
         logger.info("Staff user %s opened document %s", request.user.pk, document.pk)
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError:
-        logger.error("The file of document %s is missing", document.pk)
-        raise Http404 from None
-    response = FileResponse(handle, content_type="application/pdf", as_attachment=False, filename=document.filename)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file(document.file, content_type="application/pdf", filename=document.filename, inline=True,
+                        what=f"document {document.pk}")
