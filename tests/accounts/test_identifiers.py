@@ -46,6 +46,13 @@ def test_log_lines_never_carry_a_national_number():
     assert redact("nn=93051822361") == "nn=[national number]"
 
 
+def test_log_lines_never_carry_a_query_string():
+    # An access log line of the enforcement check, whose contract puts the plate in the query.
+    line = '127.0.0.1:5000 - "GET /api/v1/enforcement/check?plate=1ABC123&zone=C1 HTTP/1.1" 200'
+    assert redact(line) == '127.0.0.1:5000 - "GET /api/v1/enforcement/check?[query] HTTP/1.1" 200'
+    assert redact("Not Found: /boetes/12/") == "Not Found: /boetes/12/"
+
+
 @pytest.mark.parametrize(
     ("typed", "stored"),
     [("0470 12 34 56", "+32470123456"), ("0032 470 12 34 56", "+32470123456"), ("+31 6 12345678", "+31612345678")],
