@@ -285,8 +285,10 @@ def main() -> int:
     parser.add_argument("--web-workers", type=int, default=1,
                         help="gunicorn workers (default %(default)s, as the Dockerfile's command)")
     parser.add_argument("--web-conn-max-age", default="0",
-                        help="CONN_MAX_AGE of the web server (default %(default)s, as Django advises under ASGI; the "
-                             "project's default of 60 leaks a connection per request there)")
+                        help="CONN_MAX_AGE of the web server with --no-web-pool (default %(default)s, as Django advises "
+                             "under ASGI; 60 leaks a connection per request there)")
+    parser.add_argument("--no-web-pool", action="store_true",
+                        help="run the web server without its database connection pool (DATABASE_POOL=0)")
     parser.add_argument("--seed-only", action="store_true", help="create and seed the database, keep it, stop there")
     args = parser.parse_args()
     args.keep = args.keep or args.seed_only
@@ -368,9 +370,11 @@ def main() -> int:
             [str(VENV_BIN / "gunicorn"), "eloket.asgi:application", "-k", "uvicorn_worker.UvicornWorker",
              "--bind", f"127.0.0.1:{port}", "--access-logfile", "-", "--graceful-timeout", "30",
              "--workers", str(args.web_workers)],
-            cwd=ROOT, env={**os.environ, "CONN_MAX_AGE": args.web_conn_max_age}, stdout=web_log,
+            cwd=ROOT, env={**os.environ, "CONN_MAX_AGE": args.web_conn_max_age,
+                           **({"DATABASE_POOL": "0"} if args.no_web_pool else {})}, stdout=web_log,
             stderr=subprocess.STDOUT, start_new_session=True)
         figures["web_conn_max_age"] = args.web_conn_max_age
+        figures["web_pool"] = not args.no_web_pool
         figures["http"] = over_http(port, seeded, sms_token, sms_secret, args)
         figures["web_memory"] = {"master": memory(web.pid), "workers": [memory(pid) for pid in children(web.pid)]}
         stop(web, "gunicorn")
@@ -663,8 +667,8 @@ def ingestion(worker: subprocess.Popen, seeded, args) -> dict:
             raise RuntimeError("the Celery worker did not start: see bench/results/celery.log")
     started = timezone.now()
 
-    # One task per row (ingest.enqueue), as a single operator POST or inbound SMS enqueues it: the rows the HTTP runs
-    # accepted, queued before the worker started. Counted from the moment it answers; rows it did before are left out.
+    # The rows the HTTP runs accepted (ingest.enqueue, as every single operator POST or inbound SMS: drain tasks),
+    # queued before the worker started. Counted from the moment it answers; rows it did before are left out.
     done_before = Inbox.objects.filter(pk__in=backlog, processed_at__isnull=False).count()
     if backlog and not _wait_processed(backlog, 900):
         raise RuntimeError("the worker did not drain the HTTP runs' rows in 15 minutes")
@@ -674,7 +678,20 @@ def ingestion(worker: subprocess.Popen, seeded, args) -> dict:
     outcome["rows_counted"] = counted
     outcome["rows_per_second"] = counted / outcome["seconds"] if outcome["seconds"] > 0 else float("nan")
     out["row_tasks"] = outcome
-    say(f"  {len(backlog)} rows of the HTTP runs, one task each: {outcome['rows_per_second']:.0f} rows/s {outcome}")
+    say(f"  {len(backlog)} rows of the HTTP runs (drains): {outcome['rows_per_second']:.0f} rows/s {outcome}")
+
+    # Single rows enqueued one by one while the worker runs, as a flood of single POSTs and SMS would (ingest.enqueue:
+    # a drain task only when none waits to start).
+    from parking_sessions import ingest
+
+    ids = _ingest_rows(seeded, 2, args.ingest)
+    started = timezone.now()
+    for row_id in ids:
+        ingest.enqueue(row_id)  # outside a transaction: at once
+    _wait_processed(ids, 600)
+    _wait_replies()
+    out["row_flood"] = _outcome(ids, started)
+    say(f"  {args.ingest} rows enqueued one by one: {out['row_flood']['rows_per_second']:.0f} rows/s {out['row_flood']}")
 
     # Batch tasks of 500 rows (ingest.enqueue_many: the operator batch endpoint; the beat pick-up claims 500 too).
     ids = _ingest_rows(seeded, 1, args.ingest)
@@ -688,24 +705,40 @@ def ingestion(worker: subprocess.Popen, seeded, args) -> dict:
     return out
 
 
+def _backend_cpu() -> float:
+    """CPU seconds used so far by this connection's PostgreSQL backend (from /proc: the server runs on this host)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def ingestion_in_process(seeded, args) -> dict:
+    """process_batch in this process: rows per second, and the CPU time a row costs here and in its PostgreSQL backend.
+    On a shared machine the wall time depends on the others; the CPU time much less, so it also says what two idle
+    cores could do (2 / CPU seconds per row, leaving out Celery's and Redis's share)."""
     from django.utils import timezone
 
     from parking_sessions import ingest
 
-    ids = _ingest_rows(seeded, 3, args.ingest)
-    started = timezone.now()
-    while ingest.process_batch(limit=ingest.BATCH_SIZE, ids=ids):
-        pass
-    out = _outcome(ids, started)
-    say(f"  {args.ingest} rows, ingest.process_batch in this process: {out['rows_per_second']:.0f} rows/s")
-    for run, kind in ((5, "operator"), (6, "sms")):  # which kind of row costs what
-        ids = _ingest_rows(seeded, run, 1000, only=kind)
-        started = timezone.now()
+    out: dict = {}
+    for run, kind, count in ((3, "", args.ingest), (5, "operator", 1000), (6, "sms", 1000)):
+        ids = _ingest_rows(seeded, run, count, only=kind)
+        started, cpu, backend = timezone.now(), time.process_time(), _backend_cpu()
         while ingest.process_batch(limit=ingest.BATCH_SIZE, ids=ids):
             pass
-        out[kind] = _outcome(ids, started)
-        say(f"  1000 {kind} rows alone: {out[kind]['rows_per_second']:.0f} rows/s")
+        python_ms, postgres_ms = ((time.process_time() - cpu) / count * 1000, (_backend_cpu() - backend) / count * 1000)
+        result = {**_outcome(ids, started), "cpu_ms_per_row_python": python_ms, "cpu_ms_per_row_postgres": postgres_ms,
+                  "rows_per_second_on_two_idle_cores": 2000 / (python_ms + postgres_ms)}
+        if kind:
+            out[kind] = result
+        else:
+            out.update(result)
+        say(f"  {count} {kind or 'mixed'} rows, ingest.process_batch in this process: {result['rows_per_second']:.0f} "
+            f"rows/s; CPU per row {python_ms:.2f} ms here + {postgres_ms:.2f} ms in PostgreSQL")
     ids = _ingest_rows(seeded, 4, 1000)
     profile(lambda: ingest.process_batch(limit=1000, ids=ids), RESULTS / "profile-ingest.txt", lines=40)
     return out
@@ -774,7 +807,10 @@ def report(f: dict) -> str:
         row("SMS inbound accept: latency over HTTP, sequential", lat("sms_inbound"))
         row(f"SMS inbound: {http['sms_inbound_concurrent']['clients']} concurrent clients", rate("sms_inbound_concurrent"))
     if "batch_tasks" in ingest:
-        for key, label in (("batch_tasks", "tasks of 500 rows"), ("row_tasks", "one task per row (HTTP runs' rows)")):
+        for key, label in (("batch_tasks", "tasks of 500 rows"), ("row_flood", "single rows enqueued one by one"),
+                           ("row_tasks", "single rows, the HTTP runs' backlog")):
+            if key not in ingest:
+                continue
             m = ingest[key]
             row(f"Celery ingestion, 1 worker (2 processes), {label}",
                 f"{m['rows_per_second']:.0f} rows/s ({m.get('rows_counted', m['rows'])} rows in {m['seconds']:.1f} s; "
@@ -785,6 +821,11 @@ def report(f: dict) -> str:
         row("Ingestion in one process (process_batch, no Celery)", f"{m['rows_per_second']:.0f} rows/s"
             + (f"; operator rows alone {m['operator']['rows_per_second']:.0f}/s, SMS rows alone "
                f"{m['sms']['rows_per_second']:.0f}/s" if "sms" in m else ""))
+        if "cpu_ms_per_row_python" in m:
+            row("  CPU per row (Python + its PostgreSQL backend), mixed / operator / SMS", " / ".join(
+                f"{x['cpu_ms_per_row_python'] + x['cpu_ms_per_row_postgres']:.2f} ms" for x in (m, m["operator"], m["sms"])))
+            row("  what that CPU time allows on 2 idle cores", " / ".join(
+                f"{x['rows_per_second_on_two_idle_cores']:.0f}" for x in (m, m["operator"], m["sms"])) + " rows/s")
     if "web_memory" in f:
         workers = f["web_memory"]["workers"]
         row("Web memory: gunicorn uvicorn worker after the runs", ", ".join(

@@ -49,11 +49,16 @@ INSTALLED_APPS = [
     "eloket.payments",
     "eloket.documents",
     "eloket.notifications",
+    "eloket.audit",
+    "eloket.privacy",
     "eloket.fakemollie",
     "ninja",
     "permits",
     "fines",
     "parking_sessions",
+    "appointments",
+    "chat",
+    "insights",
 ]
 
 MIDDLEWARE = [
@@ -101,6 +106,15 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 # deployment docs; measured by bench/run: 20 clients used up PostgreSQL's 100 connections with 60).
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A pool of open connections for the ASGI web server (on by default there, asgi.py; psycopg_pool): a request then
+# neither connects (about 5 ms here) nor makes a fresh backend read the catalog again. Celery's forked workers keep
+# plain connections, which a pool's threads would not survive.
+DATABASE_POOL = env.bool("DATABASE_POOL", default=env.str("ELOKET_SERVER", default="") == "asgi")
+if DATABASE_POOL and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # Django's pool hands a connection back at the end of each request
+    DATABASES["default"]["OPTIONS"] = {**DATABASES["default"].get("OPTIONS", {}), "pool": {
+        "min_size": env.int("DATABASE_POOL_MIN", default=2), "max_size": env.int("DATABASE_POOL_MAX", default=20),
+        "timeout": env.float("DATABASE_POOL_TIMEOUT", default=10.0)}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -211,12 +225,40 @@ CELERY_BEAT_SCHEDULE = {
     "fines-print-pick-up": {"task": "fines.pick_up_print_batches", "schedule": 300.0},
     "parking-sessions-check-retention": {"task": "parking_sessions.delete_old_checks", "schedule": 86400.0},
     "parking-sessions-inbox-pick-up": {"task": "parking_sessions.process_pending", "schedule": 60.0},
+    "appointments-reminders": {"task": "appointments.send_reminders", "schedule": 900.0},
+    "appointments-expire-unconfirmed": {"task": "appointments.expire_unconfirmed", "schedule": 300.0},
+    "chat-wait-alerts": {"task": "chat.send_wait_alerts", "schedule": 60.0},
+    "insights-refresh-recent": {"task": "insights.refresh_recent", "schedule": 3600.0},
+    "privacy-exports-pick-up": {"task": "privacy.pick_up_exports", "schedule": 300.0},
 }
+# Retention (docs/privacy.md): one daily job per data class, each with its period below.
+CELERY_BEAT_SCHEDULE.update({
+    f"retention-{key}": {"task": "privacy.retention", "args": [key], "schedule": 86400.0}
+    for key in ("observations", "cases", "fines-files", "permits", "paid-sessions", "free-sessions", "inbox",
+                "appointments", "chat", "payments", "messages", "exports")
+})
 
 # Task modules not named tasks.py, which autodiscovery would miss.
 CELERY_IMPORTS = ("parking_sessions.enforcement_tasks",)
 # Days the enforcement check log (plate, place, time) is kept before the beat task deletes it.
 ENFORCEMENT_CHECK_RETENTION_DAYS = env.int("ENFORCEMENT_CHECK_RETENTION_DAYS", default=7)
+# Retention per data class (docs/privacy.md gives the source of each default). Days after a scan car's observation
+# that led to no case; years after a case closed; days for the merged print files and imported CSV files; years after
+# a permit ended; years after a paid parking session and days after a free one or a parking disc; days after an
+# inbound SMS or app message that made no session; days after an appointment; days after a chat closed; years of the
+# accounts for payments and bank lines; days for sent emails and SMS; days a citizen's data export stays downloadable.
+RETENTION_OBSERVATION_DAYS = env.int("RETENTION_OBSERVATION_DAYS", default=2)
+RETENTION_CASE_YEARS = env.int("RETENTION_CASE_YEARS", default=5)
+RETENTION_FINES_FILES_DAYS = env.int("RETENTION_FINES_FILES_DAYS", default=90)
+RETENTION_PERMIT_YEARS = env.int("RETENTION_PERMIT_YEARS", default=5)
+RETENTION_PAID_SESSION_YEARS = env.int("RETENTION_PAID_SESSION_YEARS", default=7)
+RETENTION_FREE_SESSION_DAYS = env.int("RETENTION_FREE_SESSION_DAYS", default=365)
+RETENTION_INBOX_DAYS = env.int("RETENTION_INBOX_DAYS", default=30)
+RETENTION_APPOINTMENT_DAYS = env.int("RETENTION_APPOINTMENT_DAYS", default=365)
+RETENTION_CHAT_DAYS = env.int("RETENTION_CHAT_DAYS", default=365)
+RETENTION_PAYMENT_YEARS = env.int("RETENTION_PAYMENT_YEARS", default=7)
+RETENTION_NOTIFICATION_DAYS = env.int("RETENTION_NOTIFICATION_DAYS", default=365)
+RETENTION_EXPORT_DAYS = env.int("RETENTION_EXPORT_DAYS", default=7)
 
 # Payments. Without MOLLIE_API_KEY the built-in fake Mollie API (SITE_URL/fake-mollie) takes its place,
 # so the demo pays end to end without internet; MOLLIE_API_ENDPOINT points the real client elsewhere.
@@ -230,6 +272,16 @@ PAYMENT_RECONCILE_AFTER_MINUTES = env.int("PAYMENT_RECONCILE_AFTER_MINUTES", def
 # delete it; after that only its time_end. The inbox pick-up takes over rows claimed longer ago than the stale time.
 PARKING_OPERATOR_EDIT_MINUTES = env.int("PARKING_OPERATOR_EDIT_MINUTES", default=2)
 PARKING_INBOX_STALE_SECONDS = env.int("PARKING_INBOX_STALE_SECONDS", default=60)
+
+# Live chat: minutes a live conversation may wait before the team is alerted (once); the largest photo or PDF sent in a
+# conversation; seconds between an event stream's heartbeats, and seconds after which a stream ends and the browser
+# reconnects; seconds between polls where there is no stream; days a guest's email link stays valid.
+CHAT_WAIT_ALERT_MINUTES = env.int("CHAT_WAIT_ALERT_MINUTES", default=5)
+CHAT_ATTACHMENT_MAX_BYTES = env.int("CHAT_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+CHAT_HEARTBEAT_SECONDS = env.int("CHAT_HEARTBEAT_SECONDS", default=15)
+CHAT_STREAM_SECONDS = env.int("CHAT_STREAM_SECONDS", default=300)
+CHAT_POLL_SECONDS = env.int("CHAT_POLL_SECONDS", default=3)
+CHAT_GUEST_LINK_DAYS = env.int("CHAT_GUEST_LINK_DAYS", default=30)
 
 # SMS: "console" prints messages (demo); "http" posts them to the gateway below.
 SMS_BACKEND = env.str("SMS_BACKEND", default="console")
@@ -288,5 +340,8 @@ LOGGING = {
     "loggers": {
         "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.db.backends": {"level": "WARNING"},
+        # The ASGI server's access log goes through the redacting root handler too (it prints query strings).
+        "uvicorn.access": {"handlers": [], "propagate": True},
+        "gunicorn.access": {"handlers": [], "propagate": True},
     },
 }

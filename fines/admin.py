@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from eloket.accounts import plates
+from eloket.audit.admin_mixin import AuditedAdmin
 
 from . import decisions, numbers
 from .admin_print import print_notices  # also registers the print batches' admin
@@ -98,7 +99,7 @@ EDITABLE = ["holder_street", "holder_postal_code", "holder_municipality", "holde
 
 
 @admin.register(Case)
-class CaseAdmin(CaseStaffViews, admin.ModelAdmin):
+class CaseAdmin(AuditedAdmin, CaseStaffViews, admin.ModelAdmin):
     actions = [print_notices]
     list_display = ["notice", "kind", "offence_code", "plate_display", "status", "total", "due_date", "observed_at"]
     list_filter = ["kind", "status", "disputed", "source", "zone"]
@@ -260,7 +261,7 @@ class ObjectionHearingInline(ReadOnlyInline):
 
 
 @admin.register(Objection)
-class ObjectionAdmin(ObjectionStaffViews, admin.ModelAdmin):
+class ObjectionAdmin(AuditedAdmin, ObjectionStaffViews, admin.ModelAdmin):
     """The official's work queue. Read-only: an objection is decided through its buttons (decisions.py)."""
 
     list_display = ["__str__", "notice", "kind", "ground", "submitted_at", "hearing", "rights", "status"]
@@ -346,7 +347,7 @@ class HearingWhenFilter(admin.SimpleListFilter):
 
 
 @admin.register(Hearing)
-class HearingAdmin(HearingStaffViews, admin.ModelAdmin):
+class HearingAdmin(AuditedAdmin, HearingStaffViews, admin.ModelAdmin):
     """The planned oral hearings by date; planned and minuted from the objection (decisions.py)."""
 
     list_display = ["starts_at", "place", "notice", "objection_link", "planned_by", "held_at"]

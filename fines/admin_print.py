@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
+from eloket import audit
+
 from . import printing
 from .models import PrintBatch, PrintStatus
 
@@ -122,6 +124,7 @@ class PrintBatchAdmin(admin.ModelAdmin):
         except FileNotFoundError:
             logger.error("The file of print batch %s is missing", batch.pk)
             raise Http404 from None
+        audit.record(request, batch, audit.DOWNLOAD)  # every notice in it names a holder
         response = FileResponse(handle, content_type="application/pdf", as_attachment=True,
                                 filename=f"notices-{batch.created:%Y%m%d-%H%M}-{batch.pk}.pdf")
         response["X-Content-Type-Options"] = "nosniff"

@@ -145,7 +145,8 @@ class CaseStaffViews(StaffPage):
         evidence = get_object_or_404(Evidence, pk=evidence_id, case_id=object_id)
         logger.info("Staff user %s opened evidence %s", request.user.pk, evidence.pk)
         return private_file(evidence.file, content_type=evidence.content_type,
-                            filename=f"evidence-{evidence.pk}.{evidence.extension}", what=f"evidence {evidence.pk}")
+                            filename=f"evidence-{evidence.pk}.{evidence.extension}", what=f"evidence {evidence.pk}",
+                            request=request)
 
     def _step_view(self, slug: str):
         def view(request, object_id):
@@ -224,7 +225,7 @@ class ObjectionStaffViews(StaffPage):
         # A name of our own: the citizen's file name may hold personal data.
         return private_file(attachment.file, content_type=attachment.content_type,
                             filename=f"attachment-{attachment.pk}.{attachment.extension}",
-                            what=f"objection attachment {attachment.pk}")
+                            what=f"objection attachment {attachment.pk}", request=request)
 
     def _objection(self, request, object_id: int) -> Objection:
         if not request.user.has_perm(CHANGE_PERMISSION):

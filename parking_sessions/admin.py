@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from eloket.accounts import plates
+from eloket.audit.admin_mixin import AuditedAdmin
 
 from . import ingest, operators
 from .models import Inbox, Operator, ParkingSession
@@ -65,7 +66,7 @@ class InboxStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Inbox)
-class InboxAdmin(admin.ModelAdmin):
+class InboxAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["pk", "kind", "source", "received_at", "processed_at", "attempts", "short_error"]
     list_filter = [InboxStateFilter, "kind", "operator"]
     search_fields = ["=external_id", "=parking_id"]
@@ -102,7 +103,7 @@ class InboxAdmin(admin.ModelAdmin):
 
 
 @admin.register(ParkingSession)
-class ParkingSessionAdmin(admin.ModelAdmin):
+class ParkingSessionAdmin(AuditedAdmin, admin.ModelAdmin):
     """Read-only: sessions change only through their channel (the citizen's page, an SMS, the operator's API)."""
 
     list_display = ["starts_at", "ends_at", "zone", "plate_display", "channel", "operator", "status", "price"]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from eloket.accounts import plates
+from eloket.audit.admin_mixin import AuditedAdmin
 from eloket.documents.serving import private_file
 
 from . import devices
@@ -82,7 +83,7 @@ class DeviceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Check)
-class CheckAdmin(ReadOnlyAdmin):
+class CheckAdmin(AuditedAdmin, ReadOnlyAdmin):
     """Every check a device made, kept for ENFORCEMENT_CHECK_RETENTION_DAYS and then deleted by a beat task."""
 
     list_display = ["created", "device", "plate_display", "zone", "checked_for", "allowed", "right"]
@@ -122,7 +123,7 @@ class ObservationPhotoInline(admin.TabularInline):
 
 
 @admin.register(Observation)
-class ObservationAdmin(ReadOnlyAdmin):
+class ObservationAdmin(AuditedAdmin, ReadOnlyAdmin):
     list_display = ["observed_at", "device", "plate_display", "zone", "result", "case"]
     list_filter = ["result", "device", "zone"]
     list_select_related = ["device", "zone", "case"]
@@ -162,4 +163,4 @@ class ObservationAdmin(ReadOnlyAdmin):
         logger.info("Staff user %s opened observation photo %s", request.user.pk, photo.pk)
         return private_file(photo.file, content_type=photo.content_type,
                             filename=f"observation-{object_id}-{photo.pk}.{photo.extension}",
-                            what=f"observation photo {photo.pk}")
+                            what=f"observation photo {photo.pk}", request=request)

@@ -209,6 +209,8 @@ class Check(models.Model):
         verbose_name = _("check")
         verbose_name_plural = _("checks")
         ordering = ["-created"]
+        # A check looks up the plate's earlier sightings that day (enforcement.py): a few rows, not the day's log.
+        indexes = [models.Index(fields=["plate", "checked_for"], name="parking_check_plate_time")]
 
     def __str__(self):
         return f"{self.created:%Y-%m-%d %H:%M} {'+' if self.allowed else '-'}"

@@ -21,6 +21,7 @@ from eloket.accounts import plates
 from eloket.city.models import Zone, ZoneKind
 
 from . import ingest, pricing, reference, sessions
+from .batch import Batch
 from .credentials import HashedSecrets
 from .models import Channel, Inbox, InboxKind, Operator, ParkingSession, SessionStatus
 from .refusals import SessionRefused
@@ -62,7 +63,7 @@ class Invalid(Exception):
         self.fields = fields
 
 
-def _moment(value) -> datetime.datetime | None:
+def moment(value) -> datetime.datetime | None:
     if isinstance(value, str):
         value = parse_datetime(value)
     if value is not None and timezone.is_naive(value):
@@ -71,7 +72,12 @@ def _moment(value) -> datetime.datetime | None:
 
 
 def _iso(value: datetime.datetime | None) -> str | None:
-    return value.astimezone(datetime.UTC).isoformat() if value is not None else None
+    if value is None:
+        return None
+    try:
+        return value.astimezone(datetime.UTC).isoformat()
+    except (OverflowError, ValueError):  # year 1 or 9999 has no UTC twin: clean() refuses it with a field message
+        return value.isoformat()
 
 
 def _parking_zone(data: dict, errors: dict) -> Zone | None:
@@ -101,9 +107,9 @@ def clean(data: dict) -> dict:
         problem = plates.plate_error(plates.normalize(plate))
         if problem:
             errors["registration_number"] = [str(problem)]
-    start, end = _moment(data.get("time_start")), _moment(data.get("time_end"))
-    for name, moment in (("time_start", start), ("time_end", end)):
-        if moment is not None and not EARLIEST <= moment <= LATEST:
+    start, end = moment(data.get("time_start")), moment(data.get("time_end"))
+    for name, when in (("time_start", start), ("time_end", end)):
+        if when is not None and not EARLIEST <= when <= LATEST:
             errors[name] = ["Give a time between the years 2000 and 2100."]
     if start is None:
         errors["time_start"] = ["This field is required."]
@@ -292,12 +298,20 @@ def _zone(code: str) -> Zone | None:
     return reference.reference().zone(code) or Zone.objects.filter(code=code).first()
 
 
-def apply_create(row: Inbox) -> None:
+def apply_create(row: Inbox, batch: Batch | None = None) -> None:
+    """The parking's session, priced; with the `batch` of its chunk it is written with the others in one INSERT, and
+    the free period it leaves is read for all of them at once."""
     parking = row.payload
-    sessions.start_session(
-        plate=parking["registration_number"], zone=_zone(parking["zone"]), channel=Channel.APP,
-        starts_at=_moment(parking["time_start"]), ends_at=_moment(parking["time_end"]), operator=row.operator, inbox=row,
-        terminal_number=parking.get("terminal_number") or "", uuid=row.parking_id)
+    zone, start = _zone(parking["zone"]), moment(parking["time_start"])
+    stays = batch.stays(zone, parking["registration_number"], "BE", start) if batch is not None else None
+    session = sessions.new_session(
+        plate=parking["registration_number"], zone=zone, channel=Channel.APP, starts_at=start,
+        ends_at=moment(parking["time_end"]), operator=row.operator, inbox=row,
+        terminal_number=parking.get("terminal_number") or "", uuid=row.parking_id, stays=stays)
+    if batch is None:
+        session.save()
+    else:
+        batch.add_session(session)
 
 
 def _locked_session(row: Inbox) -> ParkingSession:
@@ -324,7 +338,8 @@ def _superseded(row: Inbox) -> bool:
                                 processed_at__isnull=False).exists()
 
 
-def apply_update(row: Inbox) -> None:
+def apply_update(row: Inbox, batch: Batch | None = None) -> None:
+    """Run alone (ingest flushes the chunk's batch first): it reads and writes the session itself."""
     session = _locked_session(row)
     if _superseded(row):
         return
@@ -333,7 +348,8 @@ def apply_update(row: Inbox) -> None:
     change(session, row.payload["parking"])
 
 
-def apply_delete(row: Inbox) -> None:
+def apply_delete(row: Inbox, batch: Batch | None = None) -> None:
+    """Run alone, as apply_update."""
     session = _locked_session(row)
     if session.status != SessionStatus.CANCELLED and not _superseded(row):
         session.status = SessionStatus.CANCELLED
@@ -348,7 +364,7 @@ def change(session: ParkingSession, parking: dict) -> None:
     plate = plates.normalize(parking["registration_number"])
     if plates.plate_error(plate):
         raise SessionRefused(plates.plate_error(plate), "invalid_plate")
-    start, end = _moment(parking["time_start"]), _moment(parking["time_end"])
+    start, end = moment(parking["time_start"]), moment(parking["time_end"])
     if end is not None and end <= start:
         raise SessionRefused("The end of the session must be after its start.", "invalid_time_end")
     is_disc = zone.kind == ZoneKind.BLUE

@@ -12,9 +12,10 @@ otherwise every stay has one. The grace time to register is an enforcement matte
 """
 
 import datetime
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Protocol
 
 from django.db.models import Q
 from django.utils import timezone
@@ -36,6 +37,13 @@ HORIZON_DAYS = 400
 DEFAULT_DISC_MINUTES = 120  # Wegcode art. 27.1.2: two hours unless the signs say otherwise
 
 FreeLeft = int | Mapping[datetime.date, int] | None
+
+
+class Stay(Protocol):
+    """A session as the free period counts it: a ParkingSession, or one about to be written."""
+
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime | None
 
 
 @dataclass(frozen=True)
@@ -246,22 +254,31 @@ def rules_for(tariff: Tariff) -> TariffRules:
 
 
 def _free_left(rules: TariffRules, zone: Zone, start: datetime.datetime, end: datetime.datetime, plate: str,
-               country: str, exclude_session, holidays) -> dict[datetime.date, int] | None:
+               country: str, exclude_session, holidays, stays: Iterable[Stay] | None = None,
+               ) -> dict[datetime.date, int] | None:
     """What is left of each day's free period for the plate in the zone after its sessions that started earlier,
-    replayed in order (a running one counts until `start`); None when every stay has the whole period."""
+    replayed in order (a running one counts until `start`); None when every stay has the whole period. `stays`, when
+    given, are the plate's sessions in the zone read beforehand (none cancelled): then there is no query."""
     plate = plates.normalize(plate)
     if not (rules.free_once_per_day and rules.free_minutes and plate):
         return None
     first_day = _local_day(start)
     left = {day: rules.free_minutes for day in _days(first_day, _local_day(end))}
     first_midnight = datetime.datetime.combine(first_day, MIDNIGHT, tzinfo=timezone.get_default_timezone())
-    earlier = (ParkingSession.objects
-               .filter(zone=zone, plate=plate, country=(country or "BE").upper(), starts_at__lt=start)
-               .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=first_midnight))
-               .exclude(status=SessionStatus.CANCELLED))
-    if exclude_session is not None:
-        earlier = earlier.exclude(pk=getattr(exclude_session, "pk", exclude_session))
-    for session_start, session_end in earlier.order_by("starts_at", "pk").values_list("starts_at", "ends_at"):
+    if stays is None:
+        earlier = (ParkingSession.objects
+                   .filter(zone=zone, plate=plate, country=(country or "BE").upper(), starts_at__lt=start)
+                   .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=first_midnight))
+                   .exclude(status=SessionStatus.CANCELLED))
+        if exclude_session is not None:
+            earlier = earlier.exclude(pk=getattr(exclude_session, "pk", exclude_session))
+        replayed = earlier.order_by("starts_at", "pk").values_list("starts_at", "ends_at")
+    else:  # the same filter as the query above, on stays read for many sessions at once
+        excluded = getattr(exclude_session, "pk", exclude_session)
+        replayed = sorted(((stay.starts_at, stay.ends_at) for stay in stays
+                           if stay.starts_at < start and (stay.ends_at is None or stay.ends_at > first_midnight)
+                           and (excluded is None or getattr(stay, "pk", None) != excluded)), key=lambda stay: stay[0])
+    for session_start, session_end in replayed:
         used = breakdown(rules, session_start, session_end or max(session_start, start), holidays=holidays,
                          free_minutes_left=left).free_by_day
         for day, minutes in used.items():
@@ -284,17 +301,18 @@ def rules_at(zone: Zone, at: datetime.datetime) -> TariffRules:
 
 
 def quote(zone: Zone, start: datetime.datetime, end: datetime.datetime | None, *, plate: str = "", country: str = "BE",
-          exclude_session=None, check_max: bool = True) -> Quote:
+          exclude_session=None, check_max: bool = True, stays: Iterable[Stay] | None = None) -> Quote:
     """The price of a stay in `zone` from the tariff in force at `start`, less the free period this plate already
     used there that day (sessions other than `exclude_session`; cancelled ones do not count).
 
     Refuses with code "max_duration" a stay whose paid time exceeds the tariff's maximum; `check_max=False` prices
     it anyway (stopping a session that ran too long must still give it a price). No end prices an empty stay.
+    `stays`: the plate's other sessions in the zone, read beforehand for many quotes at once (see _free_left).
     """
     rules = rules_at(zone, start)
     end = start if end is None or end < start else end
     holidays = _cached().holidays
-    free_left = _free_left(rules, zone, start, end, plate, country, exclude_session, holidays)
+    free_left = _free_left(rules, zone, start, end, plate, country, exclude_session, holidays, stays)
     result = breakdown(rules, start, end, holidays=holidays, free_minutes_left=free_left)
     if check_max and rules.max_duration_minutes is not None and result.paid_minutes > rules.max_duration_minutes:
         raise SessionRefused(_("In this zone you may park at most %(minutes)d minutes during the paid hours.")

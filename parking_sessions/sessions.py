@@ -6,6 +6,7 @@ zone's session is a free digital parking disc whose time is the arrival rounded 
 
 import datetime
 import uuid as uuid_module
+from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils import timezone
@@ -49,6 +50,19 @@ def start_session(*, plate: str, zone: Zone, channel: str, starts_at: datetime.d
                   phone: str = "", inbox=None, terminal_number: str = "", uuid: uuid_module.UUID | None = None,
                   ) -> ParkingSession:
     """Write a running (or, with `ends_at`, a fixed-length) session; raises SessionRefused with the reason."""
+    session = new_session(plate=plate, zone=zone, channel=channel, starts_at=starts_at, ends_at=ends_at, country=country,
+                          operator=operator, citizen=citizen, phone=phone, inbox=inbox, terminal_number=terminal_number,
+                          uuid=uuid)
+    session.save()
+    return session
+
+
+def new_session(*, plate: str, zone: Zone, channel: str, starts_at: datetime.datetime | None = None,
+                ends_at: datetime.datetime | None = None, country: str = "BE", operator=None, citizen=None,
+                phone: str = "", inbox=None, terminal_number: str = "", uuid: uuid_module.UUID | None = None,
+                stays: Iterable[pricing.Stay] | None = None) -> ParkingSession:
+    """The session start_session writes, checked and priced but not saved (ingest writes many in one INSERT).
+    `stays`: the plate's sessions in the zone read beforehand, so pricing needs no query (pricing.quote)."""
     plate = _checked_plate(plate)
     zone = _checked_zone(zone)
     if channel not in Channel.values:
@@ -59,8 +73,8 @@ def start_session(*, plate: str, zone: Zone, channel: str, starts_at: datetime.d
     is_disc = zone.kind == ZoneKind.BLUE
     # The maximum stay is not checked here: the web form offers only allowed periods, and an app's or SMS's
     # overstay is for enforcement to see, not a reason to lose a session someone registered and pays for.
-    price = pricing.quote(zone, starts_at, ends_at, plate=plate, country=country, check_max=False).amount if (
-        ends_at is not None and not is_disc) else pricing.ZERO
+    price = pricing.quote(zone, starts_at, ends_at, plate=plate, country=country, check_max=False,
+                          stays=stays).amount if (ends_at is not None and not is_disc) else pricing.ZERO
     if not is_disc and ends_at is None:
         pricing.rules_at(zone, starts_at)  # refuses a zone without a tariff now, before anything is written
     session = ParkingSession(
@@ -69,7 +83,6 @@ def start_session(*, plate: str, zone: Zone, channel: str, starts_at: datetime.d
         status=SessionStatus.ACTIVE, price=price, inbox=inbox, terminal_number=terminal_number)
     if uuid is not None:
         session.uuid = uuid
-    session.save()
     return session
 
 
@@ -78,16 +91,23 @@ def stop_session(session: ParkingSession, at: datetime.datetime | None = None) -
     at = at or timezone.now()
     with transaction.atomic():
         locked = ParkingSession.objects.select_for_update(of=("self",)).select_related("zone").get(pk=session.pk)
-        if locked.status != SessionStatus.ACTIVE:
-            return locked
-        end = max(at, locked.starts_at)
-        if locked.ends_at is not None and locked.ends_at < end:
-            end = locked.ends_at  # a fixed-length session already ended by itself
-        locked.ends_at = end
-        locked.status = SessionStatus.ENDED
-        if not locked.is_disc:
-            # A stay that ran past the maximum is still priced: the overstay is enforcement's matter, not the price's.
-            locked.price = pricing.quote(locked.zone, locked.starts_at, end, plate=locked.plate, country=locked.country,
-                                         exclude_session=locked.pk, check_max=False).amount
-        locked.save(update_fields=["ends_at", "status", "price", "modified"])
+        if end_session(locked, at):
+            locked.save(update_fields=["ends_at", "status", "price", "modified"])
     return locked
+
+
+def end_session(session: ParkingSession, at: datetime.datetime, *, stays: Iterable[pricing.Stay] | None = None) -> bool:
+    """Set the end, status and price of a session the caller holds locked, without saving it; False when it is not
+    running. `stays`: the plate's other sessions in the zone read beforehand (pricing.quote)."""
+    if session.status != SessionStatus.ACTIVE:
+        return False
+    end = max(at, session.starts_at)
+    if session.ends_at is not None and session.ends_at < end:
+        end = session.ends_at  # a fixed-length session already ended by itself
+    session.ends_at = end
+    session.status = SessionStatus.ENDED
+    if not session.is_disc:
+        # A stay that ran past the maximum is still priced: the overstay is enforcement's matter, not the price's.
+        session.price = pricing.quote(session.zone, session.starts_at, end, plate=session.plate, country=session.country,
+                                      exclude_session=session.pk, check_max=False, stays=stays).amount
+    return True

@@ -1,9 +1,11 @@
 """Parking by SMS the way 4411 works: `<ZONE> <PLATE>` starts, `Q` or `Q <PLATE>` stops, `HELP` explains.
 
-`parse(body)` is the grammar, a pure function that never raises. `apply(inbox_row)` is ingest's handler for an
+`parse(body)` is the grammar, a pure function that never raises. `apply(inbox_row, batch)` is ingest's handler for an
 inbound SMS: it runs inside ingest's transaction, starts or stops sessions through sessions.py and always queues
-exactly one reply in Dutch through eloket.notifications, in that same transaction (so a rolled-back run sends
-nothing and a processed row has its reply). A message we cannot act on gets an explanation, never an exception.
+exactly one reply in Dutch, an eloket.notifications message written in that same transaction (so a rolled-back run
+sends nothing and a processed row has its reply). A message we cannot act on gets an explanation, never an exception.
+The senders' accounts and running sessions are read, and the sessions and replies written, once for the whole chunk
+of rows (batch.py).
 """
 
 import datetime
@@ -15,7 +17,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
@@ -23,12 +25,13 @@ from django.utils.translation import gettext_lazy as _
 from eloket.accounts import phone as phones
 from eloket.accounts import plates
 from eloket.accounts.models import User
-from eloket.city.models import PublicHoliday, Zone, ZoneKind
-from eloket.notifications import notify
+from eloket.city.models import ZoneKind
+from eloket.notifications.compose import render_message
 from eloket.notifications.models import Channel as NotificationChannel
 from eloket.notifications.models import OutboundMessage
 
-from . import pricing, sessions
+from . import pricing, reference, sessions
+from .batch import Batch, phone_of
 from .models import Channel, Inbox, InboxKind, ParkingSession, SessionStatus
 from .refusals import SessionRefused
 
@@ -185,20 +188,23 @@ def accept(message_id: str, payload: dict) -> tuple[Inbox, bool]:
         return existing, False
 
 
-# --- Processing one inbound SMS ------------------------------------------------------------------
+# --- Processing inbound SMS ----------------------------------------------------------------------
 
-def apply(inbox_row: Inbox) -> None:
-    """Act on one inbound SMS and queue its one reply; runs inside ingest's transaction."""
-    phone = phones.normalize((inbox_row.payload or {}).get("from", ""))
+def apply(inbox_row: Inbox, batch: Batch | None = None) -> None:
+    """Act on one inbound SMS and queue its one reply; runs inside ingest's transaction. With the `batch` of its chunk
+    its look-ups and writes are shared with the other rows (batch.py); alone, it reads and writes them itself."""
+    alone = batch is None
+    batch = Batch([inbox_row]) if alone else batch
+    phone = phone_of(inbox_row)
     if not phones.INTERNATIONAL.match(phone):
         # The API checks the sender; a row without a usable one cannot be answered, so it is never retried.
         raise SessionRefused("The sender's number cannot receive an SMS.", "invalid_sender")
-    if _already_answered(inbox_row):
-        return
-    _serialise_per_phone(phone)
+    lookups = batch.sms()
+    if inbox_row.pk in lookups.answered:
+        return  # a second run (a retry after a crash past commit) must not send another reply
     with translation.override(REPLY_LANGUAGE):
         command = parse((inbox_row.payload or {}).get("body", ""))
-        reply = Reply(inbox_row, phone, _citizen(phone))
+        reply = Reply(batch, inbox_row, phone, lookups.citizens.get(phone))
         at = _received_at(inbox_row)
         if isinstance(command, Start):
             _start(command, at, reply)
@@ -208,42 +214,29 @@ def apply(inbox_row: Inbox) -> None:
             reply.send("parking/sms_help", zones=_zone_codes(), example=_example())
         else:
             reply.refuse(REASONS.get(command.reason, REASONS["not_understood"]), detail=command.detail)
+    lookups.answered.add(inbox_row.pk)
+    if alone:
+        batch.flush()
     logger.info("Inbound SMS %s answered (%s)", inbox_row.pk, type(command).__name__)
 
 
 class Reply:
-    """The one reply to an inbound SMS, tied to the inbox row so a second run can see it was sent."""
+    """The one reply to an inbound SMS, tied to the inbox row so a second run can see it was sent. It is rendered now
+    and written with the batch's other replies (as notify() would write it, one row per message)."""
 
-    def __init__(self, inbox_row: Inbox, phone: str, citizen: User | None):
-        self.inbox_row, self.phone, self.citizen = inbox_row, phone, citizen
+    def __init__(self, batch: Batch, inbox_row: Inbox, phone: str, citizen: User | None):
+        self.batch, self.inbox_row, self.phone, self.citizen = batch, inbox_row, phone, citizen
 
     def send(self, template: str, **context) -> None:
-        notify(self.citizen, template=template, context=context, channels=(NotificationChannel.SMS,), phone=self.phone,
-               language=REPLY_LANGUAGE, related=self.inbox_row)
+        base = {**self.batch.reply_context(REPLY_LANGUAGE), "recipient": self.citizen}
+        text = render_message(template, NotificationChannel.SMS, context, REPLY_LANGUAGE, self.citizen, base=base).text
+        self.batch.add_reply(OutboundMessage(
+            channel=NotificationChannel.SMS, recipient=self.phone, user=self.citizen, language=REPLY_LANGUAGE,
+            template=template, body_text=text, content_type=ContentType.objects.get_for_model(Inbox),
+            object_id=self.inbox_row.pk))
 
     def refuse(self, message, detail: str = "") -> None:
         self.send("parking/sms_refused", message=message, detail=detail, example=_example())
-
-
-def _already_answered(inbox_row: Inbox) -> bool:
-    """True when this row's reply exists: a second run (a retry after a crash past commit) must not send another."""
-    return OutboundMessage.objects.filter(content_type=ContentType.objects.get_for_model(Inbox),
-                                          object_id=inbox_row.pk).exists()
-
-
-def _serialise_per_phone(phone: str) -> None:
-    """Two messages from one phone processed at once must not both see "nothing running" (PostgreSQL only)."""
-    if connection.vendor != "postgresql":
-        return  # the SQLite demo runs tasks inline, one at a time
-    key = int.from_bytes(hashlib.sha256(f"sms:{phone}".encode()).digest()[:8], "big", signed=True)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
-
-
-def _citizen(phone: str) -> User | None:
-    """The account that verified this number; none when no one or more than one did."""
-    accounts = list(User.objects.filter(phone=phone, phone_verified=True, is_active=True)[:2])
-    return accounts[0] if len(accounts) == 1 else None
 
 
 def _received_at(inbox_row: Inbox) -> datetime.datetime:
@@ -261,32 +254,51 @@ def _received_at(inbox_row: Inbox) -> datetime.datetime:
     return min(max(moment, stored - MAX_GATEWAY_DELAY), stored)
 
 
-def _running(phone: str, at: datetime.datetime, plate: str = ""):
-    sessions_ = ParkingSession.objects.filter(phone=phone, status=SessionStatus.ACTIVE).select_related("zone")
-    sessions_ = sessions_.exclude(ends_at__lte=at).order_by("starts_at", "pk")
-    return list(sessions_.filter(plate=plate) if plate else sessions_)
+def _running(reply: Reply, at: datetime.datetime, plate: str = "") -> list[ParkingSession]:
+    """The sessions running from the sender's phone at `at` (of `plate` only, when given), oldest first."""
+    running = reply.batch.sms().running.get(reply.phone, [])
+    found = [session for session in running if session.status == SessionStatus.ACTIVE
+             and not (session.ends_at is not None and session.ends_at <= at) and (not plate or session.plate == plate)]
+    return sorted(found, key=lambda session: session.starts_at)
+
+
+def _end_all(reply: Reply, running: list[ParkingSession], at: datetime.datetime) -> list[ParkingSession]:
+    """Stop running sessions in memory (the batch writes them; they are locked since it read them): all or, when one
+    is refused, none."""
+    before = [(session, session.ends_at, session.status, session.price) for session in running]
+    try:
+        for session in running:
+            stays = reply.batch.stays(session.zone, session.plate, session.country, session.starts_at)
+            if sessions.end_session(session, at, stays=stays):
+                reply.batch.changed(session)
+    except SessionRefused:
+        for session, ends_at, status, price in before:
+            session.ends_at, session.status, session.price = ends_at, status, price
+        raise
+    return running
 
 
 def _start(command: Start, at: datetime.datetime, reply: Reply) -> None:
-    zone = Zone.objects.filter(code=command.zone, is_active=True).first()
+    zone = reference.reference().zone(command.zone)  # active zones only
     if zone is None:
         reply.refuse(_("Zone %(zone)s does not exist.") % {"zone": command.zone})
         return
     try:
-        # A savepoint: when the new start is refused, the session it replaced keeps running.
-        with transaction.atomic():
-            replaced = [sessions.stop_session(old, at) for old in _running(reply.phone, at, command.plate)]
-            session = sessions.start_session(plate=command.plate, zone=zone, channel=Channel.SMS, starts_at=at,
-                                             phone=reply.phone, citizen=reply.citizen, inbox=reply.inbox_row)
+        # Checked before the session it replaces is stopped: when the new start is refused, that one keeps running.
+        session = sessions.new_session(plate=command.plate, zone=zone, channel=Channel.SMS, starts_at=at,
+                                       phone=reply.phone, citizen=reply.citizen, inbox=reply.inbox_row)
+        replaced = _end_all(reply, _running(reply, at, command.plate), at)
     except SessionRefused as refusal:
         reply.refuse(refusal.message)
         return
+    reply.batch.add_session(session)
+    reply.batch.sms().running.setdefault(reply.phone, []).append(session)
     reply.send("parking/sms_started", session=session, zone=zone, tariff=_tariff_text(session, at),
                replaced=[_summary(old) for old in replaced])
 
 
 def _stop(command: Stop, at: datetime.datetime, reply: Reply) -> None:
-    running = _running(reply.phone, at, command.plate)
+    running = _running(reply, at, command.plate)
     if not running:
         if command.plate:
             message = _("No parking session is running for %(plate)s from this phone number.") % {
@@ -300,8 +312,7 @@ def _stop(command: Stop, at: datetime.datetime, reply: Reply) -> None:
                    example=f"{STOP_WORD} {running[0].plate}")
         return
     try:
-        with transaction.atomic():
-            stopped = [sessions.stop_session(session, at) for session in running]
+        stopped = _end_all(reply, running, at)
     except SessionRefused as refusal:
         reply.refuse(refusal.message)
         return
@@ -344,34 +355,30 @@ class TariffText:
 
 
 def _tariff_text(session: ParkingSession, at: datetime.datetime) -> TariffText:
-    try:
-        tariff = pricing.tariff_in_force(session.zone, at)
-    except SessionRefused:
-        tariff = None  # a blue zone without a tariff row keeps the Wegcode's two hours
-    max_minutes = (tariff.max_duration_minutes if tariff else None) or (
+    """From the reference data cached in this process (reference.py): no query."""
+    cached = reference.reference()
+    day = timezone.localdate(at)
+    rules = cached.rules(session.zone, day)  # None: a blue zone without a tariff keeps the Wegcode's two hours
+    max_minutes = (rules.max_duration_minutes if rules else None) or (
         pricing.DEFAULT_DISC_MINUTES if session.is_disc or session.zone.kind == ZoneKind.BLUE else None)
     if session.is_disc:
-        holidays = frozenset(PublicHoliday.objects.filter(date__gte=timezone.localdate(at)).values_list("date", flat=True))
-        until = pricing.disc_until(session.starts_at, pricing.rules_for(tariff) if tariff else None, holidays=holidays)
+        until = pricing.disc_until(session.starts_at, rules, holidays=cached.holidays)
         return TariffText(max_minutes=max_minutes, disc_until=until)
-    if tariff is None:
+    if rules is None:
         return TariffText(max_minutes=max_minutes)
-    day = timezone.localdate(at)
-    holidays = frozenset(PublicHoliday.objects.filter(date=day).values_list("date", flat=True))
-    hours = () if (holidays and tariff.free_on_public_holidays) else tuple(
-        f"{row.start:%H:%M}-{row.end:%H:%M}" for row in tariff.hours.all() if row.weekday == day.weekday())
-    return TariffText(price_per_hour=tariff.price_per_hour, paid_hours=hours, free_minutes=tariff.free_minutes,
-                      free_once_per_day=tariff.free_once_per_day, max_minutes=tariff.max_duration_minutes,
-                      free_now=not pricing.is_paid_time(pricing.rules_for(tariff), at, holidays))
+    holiday = day in cached.holidays
+    hours = () if (holiday and rules.free_on_public_holidays) else tuple(
+        f"{start:%H:%M}-{end:%H:%M}" for start, end in rules.hours.get(day.weekday(), ()))
+    return TariffText(price_per_hour=rules.price_per_hour, paid_hours=hours, free_minutes=rules.free_minutes,
+                      free_once_per_day=rules.free_once_per_day, max_minutes=rules.max_duration_minutes,
+                      free_now=not pricing.is_paid_time(rules, at, cached.holidays))
 
 
 def _example() -> str:
     """The start command to show: a real paid zone of this city when there is one."""
-    code = (Zone.objects.filter(is_active=True, kind=ZoneKind.PAID).order_by("code").values_list("code", flat=True)
-            .first()) or DEFAULT_EXAMPLE_ZONE
-    return f"{code} {EXAMPLE_PLATE}"
+    paid = sorted(code for code, zone in reference.reference().by_code.items() if zone.kind == ZoneKind.PAID)
+    return f"{paid[0] if paid else DEFAULT_EXAMPLE_ZONE} {EXAMPLE_PLATE}"
 
 
 def _zone_codes() -> list[str]:
-    return list(Zone.objects.filter(is_active=True).exclude(kind=ZoneKind.RESIDENT).order_by("code")
-                .values_list("code", flat=True)[:12])
+    return sorted(code for code, zone in reference.reference().by_code.items() if zone.kind != ZoneKind.RESIDENT)[:12]

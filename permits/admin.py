@@ -13,6 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from eloket.accounts import plates
+from eloket.audit.admin_mixin import AuditedAdmin
 
 from .admin_views import REGISTER_PERMISSION, PermitStaffViews, allowed_actions, csv_response
 from .models import (
@@ -129,7 +130,7 @@ CARD_DIGITS = re.compile(r"^[\d\s.\-]+$")
 
 
 @admin.register(Permit)
-class PermitAdmin(PermitStaffViews, admin.ModelAdmin):
+class PermitAdmin(AuditedAdmin, PermitStaffViews, admin.ModelAdmin):
     list_display = ["pk", "kind", "status", "holder", "plate_list", "zone", "channel", "valid_to", "created"]
     list_filter = [WorkQueueFilter, "kind", "status", "zone", "channel"]
     search_fields = ["holder__email", "holder__first_name", "holder__last_name", "street", "house_number",
@@ -190,7 +191,7 @@ class PermitAdmin(PermitStaffViews, admin.ModelAdmin):
 
 
 @admin.register(VisitorPeriod)
-class VisitorPeriodAdmin(admin.ModelAdmin):
+class VisitorPeriodAdmin(AuditedAdmin, admin.ModelAdmin):
     """Read-only: visitor periods are started and stopped by residents (visitors.py)."""
 
     list_display = ["plate_display", "country", "zone", "starts_at", "ends_at", "stopped_early", "minutes", "year",

@@ -18,6 +18,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from eloket import audit
 from eloket.documents.serving import private_file
 
 from . import changes, rules
@@ -154,7 +155,7 @@ class PermitStaffViews:
         document = get_object_or_404(PermitDocument, pk=document_id, permit_id=object_id)
         logger.info("Staff user %s opened permit document %s", request.user.pk, document.pk)
         return private_file(document.file, content_type=document.content_type, filename=document.download_name,
-                            what=f"permit document {document.pk}")
+                            what=f"permit document {document.pk}", request=request)
 
     def register_disability_view(self, request):
         if not request.user.has_perm(REGISTER_PERMISSION):
@@ -189,6 +190,7 @@ class PermitStaffViews:
             changelist = self.get_changelist_instance(request)
         except IncorrectLookupParameters:
             return HttpResponseRedirect(reverse("admin:permits_permit_changelist"))
+        audit.record(request, Permit, audit.EXPORT, "CSV")
         return csv_response(changelist.queryset, request.user)
 
 
@@ -225,8 +227,9 @@ def export_header() -> list[str]:
 
 
 def export_row(permit: Permit) -> list[str]:
-    return [permit.pk, permit.get_kind_display(), permit.get_status_display(), permit.holder.get_full_name(),
-            permit.holder.email, ", ".join(p.plate_display for p in permit.plates.all()),
+    holder = permit.holder  # None once the holder deleted their account or the permit was anonymised
+    return [permit.pk, permit.get_kind_display(), permit.get_status_display(), holder.get_full_name() if holder else "",
+            holder.email if holder else "", ", ".join(p.plate_display for p in permit.plates.all()),
             permit.zone.code if permit.zone else "", ", ".join(permit.address_lines), _day(permit.valid_from),
             _day(permit.valid_to), f"{permit.price:.2f}", permit.get_channel_display(), _moment(permit.created),
             _moment(permit.updated)]

@@ -83,8 +83,10 @@ class Permit(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=PermitKind.choices)
     status = models.CharField(_("status"), max_length=24, choices=PermitStatus.choices, default=PermitStatus.APPLIED,
                               db_index=True)
-    holder = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="permits",
-                               verbose_name=_("holder"))
+    # Empty once the holder deleted their account or the permit was anonymised (eloket.privacy); PROTECT still stops any
+    # other deletion of a holder that would lose their permits unnoticed.
+    holder = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                               related_name="permits", verbose_name=_("holder"))
     zone = models.ForeignKey(Zone, on_delete=models.PROTECT, null=True, blank=True, related_name="permits",
                              verbose_name=_("zone"), help_text=_("Empty for a disability registration: it is valid city-wide."))
     # The address as it was when the citizen applied; address_key counts cards per address across accounts.
@@ -232,8 +234,8 @@ class VisitorPeriod(models.Model):
     address_key = models.CharField(max_length=200, db_index=True, editable=False)
     permit = models.ForeignKey(Permit, on_delete=models.PROTECT, related_name="visitor_periods",
                                verbose_name=_("resident card"))
-    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="visitor_periods",
-                                   verbose_name=_("started by"))
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                   related_name="visitor_periods", verbose_name=_("started by"))
     zone = models.ForeignKey(Zone, on_delete=models.PROTECT, related_name="visitor_periods", verbose_name=_("zone"))
     plate = models.CharField(_("number plate"), max_length=plates.MAX_LENGTH)
     country = models.CharField(_("country"), max_length=2, choices=COUNTRIES, default="BE")

@@ -29,7 +29,7 @@ def test_placeholders_survive_translation():
 @pytest.mark.skipif(not shutil.which("xgettext"), reason="needs gettext; bin/test installs it")
 def test_the_catalogue_holds_every_source_string(tmp_path):
     """Extract the strings afresh into a copy and compare: a new string without a translation fails here."""
-    for name in ("manage.py", "eloket", "permits", "fines", "parking_sessions", "templates"):
+    for name in ("manage.py", "eloket", "permits", "fines", "parking_sessions", "appointments", "insights", "chat", "templates"):
         source = ROOT / name
         (shutil.copytree if source.is_dir() else shutil.copy)(source, tmp_path / name)
     (tmp_path / "locale" / "nl" / "LC_MESSAGES").mkdir(parents=True)

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from eloket.audit.admin_mixin import AuditedAdmin
+
 from .models import User, Vehicle
 
 
@@ -11,7 +13,7 @@ class VehicleInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditedAdmin, BaseUserAdmin):
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "is_staff", "is_active"]
     search_fields = ["email", "first_name", "last_name"]
@@ -33,7 +35,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(Vehicle)
-class VehicleAdmin(admin.ModelAdmin):
+class VehicleAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["plate", "country", "owner", "created"]
     search_fields = ["plate", "owner__email"]
     list_select_related = ["owner"]

@@ -6,12 +6,14 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from eloket.audit.admin_mixin import AuditedAdmin
+
 from . import render
 from .models import Document
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["title", "kind", "status", "language", "version", "owner", "created", "rendered_at"]
     list_filter = ["kind", "status", "language"]
     search_fields = ["title", "owner__email", "owner__last_name"]

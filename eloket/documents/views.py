@@ -27,7 +27,8 @@ def download(request, token):
     document = get_object_or_404(Document.objects.available(), token=token)
     if not may_download(request.user, document):
         raise Http404
-    if document.owner_id != request.user.pk:
+    staff_reads = document.owner_id != request.user.pk
+    if staff_reads:
         logger.info("Staff user %s opened document %s", request.user.pk, document.pk)
     return private_file(document.file, content_type="application/pdf", filename=document.filename, inline=True,
-                        what=f"document {document.pk}")
+                        what=f"document {document.pk}", request=request if staff_reads else None)

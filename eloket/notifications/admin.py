@@ -4,20 +4,27 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from eloket.audit.admin_mixin import AuditedAdmin
+
 from . import dispatch
 from .models import OutboundMessage
 
 
 @admin.register(OutboundMessage)
-class OutboundMessageAdmin(admin.ModelAdmin):
+class OutboundMessageAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["created", "channel", "recipient", "template", "language", "status", "attempts", "sent_at"]
     list_filter = ["channel", "status", "language"]
     search_fields = ["recipient"]
     date_hierarchy = "created"
     actions = ["send_again"]
-    fields = ["channel", "recipient", "user", "language", "template", "subject", "body_text", "body_html", "status",
-              "attempts", "last_error", "created", "next_attempt_at", "sent_at", "content_type", "object_id"]
+    fields = ["channel", "recipient", "user", "language", "template", "subject", "body_text", "body_html",
+              "attachment_names", "status", "attempts", "last_error", "created", "next_attempt_at", "sent_at",
+              "content_type", "object_id"]
     readonly_fields = fields
+
+    @admin.display(description=_("attachments"))
+    def attachment_names(self, obj):
+        return ", ".join(attachment.filename for attachment in obj.attachments.all()) or "-"
 
     def has_add_permission(self, request):
         return False

@@ -49,9 +49,13 @@ def base_context(language: str, recipient=None) -> dict:
     return {"city": city_profile(), "site_url": settings.SITE_URL, "recipient": recipient, "language": language}
 
 
-def render_message(template: str, channel: str, context: dict, language: str, recipient=None) -> Rendered:
-    """Subject and bodies of one message. Raises TemplateDoesNotExist when a required part is missing."""
-    context = {**base_context(language, recipient), **context}
+def render_message(template: str, channel: str, context: dict, language: str, recipient=None, *,
+                   base: dict | None = None) -> Rendered:
+    """Subject and bodies of one message. Raises TemplateDoesNotExist when a required part is missing.
+
+    `base`: base_context(language, recipient) when the caller has it already (it renders many messages at once).
+    """
+    context = {**(base_context(language, recipient) if base is None else base), **context}
     with translation.override(language):
         if channel == Channel.SMS:
             return Rendered(subject="", text=_one_line(_text(f"{folder(template)}/sms.txt", context)), html="")

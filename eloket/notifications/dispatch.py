@@ -23,7 +23,7 @@ from eloket.accounts import phone as phones
 
 from . import sms
 from .compose import render_message
-from .models import Channel, MessageStatus, OutboundMessage
+from .models import Channel, MessageStatus, OutboundAttachment, OutboundMessage
 
 logger = logging.getLogger(__name__)
 
@@ -47,14 +47,18 @@ def backoff(attempt: int) -> int:
 
 
 def notify(recipient=None, *, template: str, context: dict | None = None, channels: Iterable[str] = (Channel.EMAIL,),
-           email: str = "", phone: str = "", language: str | None = None, related=None) -> list[OutboundMessage]:
+           email: str = "", phone: str = "", language: str | None = None, related=None,
+           attachments: Iterable[tuple[str, str | bytes, str]] = ()) -> list[OutboundMessage]:
     """Queue a message to a user, or to an explicit email address and/or phone number.
 
     The text is rendered now, in the recipient's language (`user.preferred_language`, or `language`,
     or the site's default), from the template folder `notifications/<template>/`. One row per
     channel is written in the caller's transaction and sent after it commits. A channel the
     recipient has no address for is skipped; a user's email/phone can be overridden explicitly.
+    `attachments` are (filename, content, mimetype) files sent with the email (an SMS has none).
     """
+    attachments = [(filename, content.encode() if isinstance(content, str) else bytes(content), mimetype)
+                   for filename, content, mimetype in attachments]
     channels = tuple(channels)
     unknown = set(channels) - set(Channel.values)
     if unknown:
@@ -80,10 +84,15 @@ def notify(recipient=None, *, template: str, context: dict | None = None, channe
             logger.info("No %s address for a %s message; that channel is skipped", channel, template)
             continue
         rendered = render_message(template, channel, context or {}, language, recipient)
-        messages.append(OutboundMessage.objects.create(
+        message = OutboundMessage.objects.create(
             channel=channel, recipient=address, user=recipient, language=language, template=template,
             subject=rendered.subject[:255], body_text=rendered.text, body_html=rendered.html, **related_fields,
-        ))
+        )
+        if channel == Channel.EMAIL and attachments:
+            OutboundAttachment.objects.bulk_create(
+                OutboundAttachment(message=message, filename=filename, content=content, mimetype=mimetype)
+                for filename, content, mimetype in attachments)
+        messages.append(message)
     for message in messages:
         send_after_commit(message.pk)
     return messages
@@ -154,6 +163,8 @@ def transport(message: OutboundMessage) -> None:
     )
     if message.body_html:
         email.attach_alternative(message.body_html, "text/html")
+    for attachment in message.attachments.all():
+        email.attach(attachment.filename, bytes(attachment.content), attachment.mimetype)
     email.send(fail_silently=False)
 
 

@@ -2,7 +2,7 @@
 
 The row holds the rendered text, so what was sent can be shown later and a retry sends the same
 words. A worker claims a queued row with a conditional UPDATE before it sends, and marks it sent
-once; see dispatch.py.
+once; see dispatch.py. An email's files (an .ics invitation) are rows of OutboundAttachment, sent with it.
 """
 
 from django.conf import settings
@@ -58,3 +58,21 @@ class OutboundMessage(models.Model):
 
     def __str__(self):
         return f"{self.get_channel_display()} {self.template} ({self.get_status_display()})"
+
+
+class OutboundAttachment(models.Model):
+    """A file sent with an email, stored with the message so a retry sends the same file."""
+
+    message = models.ForeignKey(OutboundMessage, on_delete=models.CASCADE, related_name="attachments",
+                                verbose_name=_("message"))
+    filename = models.CharField(_("file name"), max_length=255)
+    mimetype = models.CharField(_("type"), max_length=100)
+    content = models.BinaryField(_("content"))
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.filename

@@ -20,6 +20,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from eloket.audit.admin_mixin import AuditedAdmin
+
 from .bank.common import BankFileError, ogm_digits
 from .bank.forms import ResolveForm, StatementUploadForm
 from .bank.importing import import_statement, outcome_counts
@@ -187,7 +189,7 @@ class OutcomeFilter(admin.SimpleListFilter):
 
 
 @admin.register(BankTransaction)
-class BankTransactionAdmin(_ReadOnlyTransactionFields, admin.ModelAdmin):
+class BankTransactionAdmin(AuditedAdmin, _ReadOnlyTransactionFields, admin.ModelAdmin):
     list_display = ["booking_date", "amount", "reference_display", "counterparty_name", "free_text", "outcome",
                     "statement", "line", "payment_link"]
     list_filter = [OutcomeFilter, "statement__format", "booking_date"]

@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from eloket.audit.admin_mixin import AuditedAdmin
+
 from . import references, sync
 from .forms import RefundForm
 from .gateway import GatewayError
@@ -57,7 +59,7 @@ def can_refund(user, payment: Payment | None = None) -> bool:
 
 
 @admin.register(Payment)
-class PaymentAdmin(admin.ModelAdmin):
+class PaymentAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["created", "description", "amount", "status", "method", "amount_refunded", "mollie_id"]
     list_filter = ["status", "method"]
     search_fields = ["description", "mollie_id"]
@@ -171,7 +173,7 @@ class PaymentRequestForm(forms.ModelForm):
 
 
 @admin.register(PaymentRequest)
-class PaymentRequestAdmin(admin.ModelAdmin):
+class PaymentRequestAdmin(AuditedAdmin, admin.ModelAdmin):
     form = PaymentRequestForm
     list_display = ["description", "citizen", "amount", "due_date", "status", "created_by", "created"]
     list_filter = ["status", "due_date"]

@@ -192,8 +192,9 @@ class PaymentRequest(models.Model):
     # Its letter shows whether it is paid, so documents re-render it when its payment state changes.
     documents_follow_payment_state = True
 
-    citizen = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="payment_requests",
-                                verbose_name=_("citizen"))
+    # Empty once the citizen deleted their account (a settled request stays for the accounts, eloket.privacy).
+    citizen = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                related_name="payment_requests", verbose_name=_("citizen"))
     description = models.CharField(_("what it is for"), max_length=200)
     amount = models.DecimalField(_("amount"), max_digits=9, decimal_places=2, validators=[MinValueValidator(CENT)])
     due_date = models.DateField(_("due date"))

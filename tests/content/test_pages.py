@@ -72,10 +72,10 @@ def test_contact_shows_the_city_details(client, city):
     assert "Monday to Friday" in english
 
 
-def test_contact_makes_no_promise_of_a_chat_or_online_appointment(client, city):
-    html = get_ok(client, url("contact", "en")).lower()
-    assert "chat" not in html
-    assert "book an appointment" not in html
+def test_contact_offers_the_chat_and_an_appointment(client, city):
+    html = get_ok(client, url("contact", "en"))
+    assert 'href="/en/chat/"' in html
+    assert 'href="/en/afspraak/"' in html
 
 
 def test_contact_without_a_city_says_the_details_follow(client):

@@ -198,7 +198,7 @@ def test_a_real_worker_processes_a_batch_and_the_pick_up(celery_worker, demo_cit
 def test_a_worker_killed_in_the_middle_of_a_batch_loses_and_doubles_nothing(demo_city):
     operator = Operator(code="4411", name="4411")
     operators.make_key(operator)
-    total = 1500
+    total = 4000  # enough that the kill comes before the end, however fast a chunk goes
     rows(operator, total)
     db = connection.settings_dict
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "eloket.settings",

@@ -636,6 +636,16 @@ FIELD_VALUES = {
 BODIES = st.fixed_dictionaries({}, optional=FIELD_VALUES) | JSON_VALUES
 
 
+@pytest.mark.parametrize("moment", ["0001-01-01T00:00:00", "9999-12-31T23:59:59"])
+def test_a_change_to_a_time_at_the_edge_of_the_calendar_is_refused_not_a_500(client, app4411, demo_city, moment):
+    parking_id = call(client, "post", URL, a_parking(), key=app4411[1]).json()["id"]
+
+    response = call(client, "patch", f"{URL}{parking_id}/", {"time_end": moment}, key=app4411[1])
+
+    assert response.status_code == 400
+    assert "time_end" in response.json()
+
+
 @hypothesis_settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(body=BODIES, method=st.sampled_from(["post", "patch", "put", "override"]))
 def test_no_body_gets_a_500(client, app4411, demo_city, body, method):
