@@ -1,7 +1,7 @@
 """Benchmark of the staff data report (issue 9): a year of a mid-size city, a million parking sessions, must render in
 under a second on this machine.
 
-One run: a separate PostgreSQL database (eloket_h5bench by default, dropped afterwards unless --keep), migrated and
+One run: a separate PostgreSQL database (eloket_report_bench by default, dropped afterwards unless --keep), migrated and
 seeded with the demo city; `generate_demo_year` writes the year (sessions from every channel, checks, cases, permits)
 and summarises it; then, in process with Django's test client and DEBUG off: one direct pass over the parking sessions
 (what the summaries spare the report), the full report page for the whole year, the same for one zone, a CSV figure and
@@ -182,7 +182,7 @@ def _ms(found: dict) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432", help="PostgreSQL server (superuser)")
-    parser.add_argument("--db", default="eloket_h5bench", help="database to create and drop (default %(default)s)")
+    parser.add_argument("--db", default="eloket_report_bench", help="database to create and drop (default %(default)s)")
     parser.add_argument("--sessions", type=int, default=1_000_000, help="parking sessions in the year")
     parser.add_argument("--year", type=int, default=datetime.date.today().year - 1, help="the year (default: last)")
     parser.add_argument("--renders", type=int, default=10, help="timed renders per page (default %(default)s)")
@@ -195,7 +195,7 @@ def main() -> int:
     os.environ.update({
         "DJANGO_SETTINGS_MODULE": "eloket.settings", "DATABASE_URL": f"{args.pg}/{args.db}",
         "SECRET_KEY": "bench-" + secrets.token_urlsafe(40), "DEBUG": "false",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver", "CACHE_KEY_PREFIX": "eloket-h5bench"})
+        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver", "CACHE_KEY_PREFIX": "eloket-report-bench"})
     for name in ("REDIS_URL", "CELERY_TASK_ALWAYS_EAGER"):
         os.environ.pop(name, None)  # in process only: no broker, tasks inline, the local-memory cache
     info = {"started": datetime.datetime.now().astimezone().isoformat(timespec="seconds"), "host": platform.node(),
