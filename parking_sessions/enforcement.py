@@ -346,7 +346,7 @@ def _rights(entry: Item, rows: _Rows, ref: Reference) -> list[_Right]:
                 found.append(right)
     for permit_id, kind, zone_id, valid_from, valid_to in rows.permits:
         if valid_from is not None and valid_from <= day and (valid_to is None or day <= valid_to):
-            for right in permit_rights._permit_rights(kind, permit_id, zone_id, valid_to, list(entry.zones)):
+            for right in permit_rights.rights_of_permit(kind, permit_id, zone_id, valid_to, list(entry.zones)):
                 found.append(_Right(right.kind, zones[right.zone_id], _end_of_day(valid_to), right.label))
     for _permit_id, zone_id, starts_at, ends_at in rows.visits:
         if zone_id in zones and starts_at <= entry.at < ends_at:

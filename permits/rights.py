@@ -45,7 +45,8 @@ def _disability_holds(zone: Zone, free_in_paid: bool | None) -> bool:
     return True
 
 
-def _permit_rights(kind: str, permit_id: int, zone_id: int | None, valid_to, zones: list[Zone]) -> list[ParkingRight]:
+def rights_of_permit(kind: str, permit_id: int, zone_id: int | None, valid_to, zones: list[Zone]) -> list[ParkingRight]:
+    """The rights one permit row gives in the given zones (enforcement reads the rows in its own query)."""
     if kind == PermitKind.RESIDENT:
         return [ParkingRight(RESIDENT, permit_id, zone.pk, valid_to, True, True,
                              _("Resident card for zone %(zone)s") % {"zone": zone.code})
@@ -86,7 +87,7 @@ def parking_rights(plate: str, zones: Zone | Iterable[Zone], at: datetime.dateti
     )
     found = []
     for permit_id, kind, zone_id, valid_to in permits:
-        found.extend(_permit_rights(kind, permit_id, zone_id, valid_to, zones))
+        found.extend(rights_of_permit(kind, permit_id, zone_id, valid_to, zones))
     zone_codes = {zone.pk: zone.code for zone in zones}
     for permit_id, zone_id, ends_at in visits:
         found.append(ParkingRight(VISITOR, permit_id, zone_id, ends_at, True, False,
