@@ -8,6 +8,7 @@ citizens take the last place at once one of them finds the slot full; the check 
 import datetime
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
@@ -16,8 +17,10 @@ from django.utils.translation import gettext as _
 from . import notices, slots
 from .models import Appointment, AppointmentEvent, AppointmentStatus, Channel, Counter, Location, Slot, Topic
 
-# How long a guest has to click the confirmation link before the place is given back.
-CONFIRM_WITHIN = datetime.timedelta(minutes=30)
+
+def confirm_within() -> datetime.timedelta:
+    """How long a guest has to click the confirmation link before the place is given back."""
+    return datetime.timedelta(minutes=settings.APPOINTMENT_CONFIRM_MINUTES)
 
 OPEN = (AppointmentStatus.UNCONFIRMED, AppointmentStatus.BOOKED)
 
@@ -85,7 +88,7 @@ def book(location: Location, topic: Topic, starts_at: datetime.datetime, booker:
     """Book a place, or raise BookingError / slots.NotBookable. Staff bookings ignore the online booking window.
 
     A guest booking online is UNCONFIRMED until the guest clicks the link in the email; it holds its place for
-    CONFIRM_WITHIN meanwhile.
+    confirm_within() meanwhile.
     """
     now = now or timezone.now()
     slots.check_start(location, topic, starts_at, now, ignore_window=staff is not None)
@@ -223,7 +226,7 @@ def expire_unconfirmed(now: datetime.datetime | None = None) -> int:
     now = now or timezone.now()
     expired = 0
     for pk in Appointment.objects.filter(status=AppointmentStatus.UNCONFIRMED,
-                                         created__lt=now - CONFIRM_WITHIN).values_list("pk", flat=True):
+                                         created__lt=now - confirm_within()).values_list("pk", flat=True):
         with transaction.atomic():
             current = Appointment.objects.select_for_update().get(pk=pk)
             if current.status != AppointmentStatus.UNCONFIRMED:

@@ -20,7 +20,7 @@ from .models import Appointment
 CONFIRM = "confirm"
 MANAGE = "manage"
 PURPOSES = (CONFIRM, MANAGE)
-# A confirmation is due within booking.CONFIRM_WITHIN; a day leaves room for a slow mail server, not for reuse.
+# A confirmation is due within booking.confirm_within(); a day leaves room for a slow mail server, not for reuse.
 MAX_AGE = {CONFIRM: datetime.timedelta(days=1),
            # Longer than the longest booking window (366 days), so a manage link works until the appointment.
            MANAGE: datetime.timedelta(days=400)}

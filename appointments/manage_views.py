@@ -59,7 +59,7 @@ def detail(request, pk):
         "can_change": can_change,
         "too_late": is_open and may_manage and not can_change,
         "unconfirmed": appointment.status == AppointmentStatus.UNCONFIRMED,
-        "confirm_before": timezone.localtime(appointment.created + booking.CONFIRM_WITHIN, zone),
+        "confirm_before": timezone.localtime(appointment.created + booking.confirm_within(), zone),
         "change_until": timezone.localtime(
             appointment.starts_at - datetime.timedelta(minutes=appointment.location.change_until_minutes), zone),
         "is_past": appointment.ends_at <= timezone.now(),

@@ -70,10 +70,10 @@ def _send(appointment: Appointment, template: str, *, context: dict, channels=(E
 
 def confirm_email(appointment) -> None:
     """A guest booked online: the email with the link that confirms the booking."""
-    deadline = timezone.localtime(appointment.created + booking.CONFIRM_WITHIN, slots.brussels())
+    deadline = timezone.localtime(appointment.created + booking.confirm_within(), slots.brussels())
     _send(appointment, "confirm_email", context=_context(
         appointment, confirm_url=links.url(appointment, links.CONFIRM), confirm_before=deadline,
-        confirm_minutes=int(booking.CONFIRM_WITHIN.total_seconds() // 60)))
+        confirm_minutes=int(booking.confirm_within().total_seconds() // 60)))
 
 
 def booked(appointment) -> None:

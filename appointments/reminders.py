@@ -1,6 +1,6 @@
 """Reminders the day before an appointment, by email (and SMS when the citizen asked for it), each sent once.
 
-Beat runs `send_reminders` every quarter of an hour; from REMIND_FROM on the day before, every booked appointment of
+Beat runs `send_reminders` every quarter of an hour; from remind_from() on the day before, every booked appointment of
 the next day that has not been reminded is claimed with a conditional UPDATE on `reminded_at` and its messages are
 queued in that same transaction: two runs at once (or a run repeated) never remind anybody twice. Rescheduling clears
 `reminded_at` (booking.reschedule), so a moved appointment is reminded of its new day.
@@ -8,20 +8,23 @@ queued in that same transaction: two runs at once (or a run repeated) never remi
 
 import datetime
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from . import notices, slots
 from .models import Appointment, AppointmentStatus
 
-# Not earlier in the day: nobody wants an SMS at midnight.
-REMIND_FROM = datetime.time(10, 0)
+
+def remind_from() -> datetime.time:
+    """The local time from which tomorrow's reminders go out (APPOINTMENT_REMINDER_FROM, HH:MM)."""
+    return datetime.time.fromisoformat(settings.APPOINTMENT_REMINDER_FROM)
 
 
 def due(now: datetime.datetime):
-    """Booked appointments of tomorrow (Brussels) not reminded yet; nothing before REMIND_FROM."""
+    """Booked appointments of tomorrow (Brussels) not reminded yet; nothing before remind_from()."""
     local = timezone.localtime(now, slots.brussels())
-    if local.time() < REMIND_FROM:
+    if local.time() < remind_from():
         return Appointment.objects.none()
     tomorrow = local.date() + datetime.timedelta(days=1)
     first = slots.wall_clock(tomorrow, datetime.time.min)

@@ -12,5 +12,5 @@ def send_reminders() -> int:
 
 @shared_task(name="appointments.expire_unconfirmed", acks_late=True)
 def expire_unconfirmed() -> int:
-    """Guest bookings not confirmed within booking.CONFIRM_WITHIN give their place back."""
+    """Guest bookings not confirmed within booking.confirm_within() give their place back."""
     return booking.expire_unconfirmed()

@@ -1,10 +1,11 @@
 """eloket's speed benchmarks (issue 6 "Speed", issue 10 "Speed (bench/)"): run through bench/run.
 
-One run: a separate PostgreSQL database (eloket_bench) migrated and seeded with the demo city and a week of data
-(seed.py); in-process measurements with Django's test client (SQL queries per request, server time of the views);
-gunicorn with the uvicorn worker, as the Dockerfile runs it, measured over HTTP with standard-library client threads
-(load.py); a real Celery worker draining inbox rows from Redis; memory of both from /proc. Prints one table with each
-figure beside its target and writes it, with every figure, to bench/results/.
+One run: a separate PostgreSQL database (eloket_bench) migrated and seeded with the demo city, a week of data (seed.py)
+and the citizens who use the portal (citizens.py); in-process measurements with Django's test client (SQL queries per
+request, server time of the APIs and of the citizen pages); gunicorn with the uvicorn worker, as the Dockerfile runs
+it, measured over HTTP (load.py's client threads for the APIs, wrk or load.py for the pages: pages.py); a real Celery
+worker draining inbox rows from Redis; notice letters rendered by one worker process (pdfs.py); memory from /proc.
+Writes every figure to bench/results/results.json (BENCH_RESULTS chooses another folder); summary.py makes the table.
 """
 
 import argparse
@@ -17,12 +18,13 @@ import platform
 import pstats
 import random
 import secrets
+import shutil
 import signal
 import socket
 import statistics
 import subprocess
 import sys
-import threading
+import tempfile
 import time
 import urllib.parse
 import uuid
@@ -30,106 +32,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
-RESULTS = BENCH / "results"
+SERVER = BENCH / "server"  # bench_settings.py, the settings module of every process of the run
+RESULTS = Path(os.environ.get("BENCH_RESULTS") or BENCH / "results")
 VENV_BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(BENCH))
+sys.path.insert(0, str(SERVER))
 
 import load  # noqa: E402  (bench/load.py)
+from processes import LoadWatch, busy_processes, children, free_port, memory, say, stop  # noqa: E402
 
-# From the issues and ../shared/reference/parkkihubi/README.md.
-TARGET_CHECK_QUERIES = 3
-TARGET_BATCH_MS = 250
-TARGET_POST_QUERIES = 3
-TARGET_INGEST_PER_SECOND = 1000
-PARKKIHUBI = {"post_queries": 8, "post_ms": (17, 50), "check_queries": 8, "check_ms": 33}
 REDIS_MARKER = "eloket-bench:owner"
-
-
-def say(message: str = "") -> None:
-    print(message, flush=True)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-# --- Processes and memory ----------------------------------------------------------------------------
-
-def children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(entry.name))
-    return sorted(found)
-
-
-def memory(pid: int) -> dict:
-    """Resident (RSS) and proportional (PSS: shared pages split between the processes sharing them) memory in MiB."""
-    result = {"pid": pid, "rss_mib": float("nan"), "pss_mib": float("nan")}
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                result["rss_mib"] = int(line.split()[1]) / 1024
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
-                result["pss_mib"] = int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return result
-
-
-def stop(process: subprocess.Popen | None, name: str, timeout: float = 30) -> None:
-    """SIGTERM to the process we started (gunicorn master, celery main process), SIGKILL to it and its own children
-    only if it has not stopped in time."""
-    if process is None or process.poll() is not None:
-        return
-    kids = children(process.pid)
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout)
-    except subprocess.TimeoutExpired:
-        say(f"  {name} did not stop in {timeout:.0f} s: killing it")
-        for pid in [process.pid, *kids]:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        process.wait(10)
-
-
-class LoadWatch(threading.Thread):
-    """Samples the 1-minute load average every few seconds: other processes (test runs) share the two cores."""
-
-    def __init__(self):
-        super().__init__(daemon=True)
-        self.samples: list[float] = []
-        self.running = True
-
-    def run(self):
-        while self.running:
-            self.samples.append(os.getloadavg()[0])
-            time.sleep(5)
-
-
-def busy_processes() -> list[str]:
-    out = subprocess.run(["ps", "-eo", "pid,pcpu,args", "--sort=-pcpu", "--no-headers"], capture_output=True,
-                         text=True).stdout.splitlines()
-    mine = {os.getpid()}
-    lines = []
-    for line in out:
-        pid, cpu, args = line.strip().split(None, 2)
-        if int(pid) in mine or float(cpu) < 5:
-            continue
-        lines.append(f"{float(cpu):5.1f}% {args[:90]}")
-    return lines[:5]
 
 
 # --- Setup -------------------------------------------------------------------------------------------
@@ -278,7 +191,8 @@ def main() -> int:
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/13", help="a Redis database of its own")
     parser.add_argument("--sessions", type=int, default=100_000, help="parking sessions to seed (default %(default)s)")
     parser.add_argument("--requests", type=int, default=500, help="sequential requests per measure (default %(default)s)")
-    parser.add_argument("--concurrent", type=int, default=1000, help="requests per concurrent measure")
+    parser.add_argument("--concurrent", type=int, default=1000,
+                        help="requests per concurrent measure (and per page with --page-tool load.py)")
     parser.add_argument("--clients", type=int, default=20, help="concurrent client threads (default %(default)s)")
     parser.add_argument("--batches", type=int, default=30, help="batch checks of 1,000 plates over HTTP")
     parser.add_argument("--ingest", type=int, default=5000, help="inbox rows per ingestion measure")
@@ -289,17 +203,37 @@ def main() -> int:
                              "under ASGI; 60 leaks a connection per request there)")
     parser.add_argument("--no-web-pool", action="store_true",
                         help="run the web server without its database connection pool (DATABASE_POOL=0)")
+    parser.add_argument("--page-tool", choices=("auto", "wrk", "load.py"), default="auto",
+                        help="load tool of the citizen pages: auto is wrk when installed, else load.py")
+    parser.add_argument("--page-seconds", type=float, default=20,
+                        help="seconds of load per citizen page with wrk (default %(default)s)")
+    parser.add_argument("--page-renders", type=int, default=30,
+                        help="in-process renders per citizen page (default %(default)s)")
+    parser.add_argument("--pdfs", type=int, default=50, help="notices rendered by one worker process (default %(default)s)")
+    parser.add_argument("--pdfs-in-process", type=int, default=10,
+                        help="of those, rendered again in this process (default %(default)s)")
     parser.add_argument("--seed-only", action="store_true", help="create and seed the database, keep it, stop there")
     args = parser.parse_args()
     args.keep = args.keep or args.seed_only
     if "bench" not in args.db:
         parser.error("the database name must contain 'bench': it is dropped and created")
 
-    RESULTS.mkdir(exist_ok=True)
+    # Stopped by a signal (Ctrl-C, or SIGTERM from whatever runs it), the run still stops its servers and workers and
+    # drops its database in `finally`; a background job's inherited "ignore SIGINT" is overridden for the same reason.
+    def interrupted(signum, frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    signal.signal(signal.SIGINT, interrupted)
+    signal.signal(signal.SIGTERM, interrupted)
+    RESULTS.mkdir(parents=True, exist_ok=True)
     port = free_port()
     sms_token, sms_secret = secrets.token_urlsafe(24), secrets.token_urlsafe(32)
+    scratch = Path(tempfile.mkdtemp(prefix="eloket-bench-"))  # collected static files and rendered PDFs
     os.environ.update({
-        "DJANGO_SETTINGS_MODULE": "eloket.settings",
+        "DJANGO_SETTINGS_MODULE": "bench_settings",  # eloket.settings with STATIC_ROOT in the scratch folder
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(SERVER), os.environ.get("PYTHONPATH", "")])),
+        "BENCH_STATIC_ROOT": str(scratch / "static"),
+        "MEDIA_ROOT": str(scratch / "media"),
         "DATABASE_URL": f"{args.pg}/{args.db}",
         "REDIS_URL": args.redis,
         "CACHE_KEY_PREFIX": "eloket-bench",
@@ -318,16 +252,28 @@ def main() -> int:
     watch.start()
     info = {"started": datetime.datetime.now().astimezone().isoformat(timespec="seconds"), "host": platform.node(),
             "cpus": os.cpu_count(), "python": platform.python_version(), "load_at_start": os.getloadavg(),
-            "busy_at_start": busy_processes()}
+            "busy_at_start": busy_processes(), "options": vars(args)}
     say(f"eloket benchmarks, {info['started']}, {info['cpus']} CPUs, load average {info['load_at_start'][0]:.2f}")
     for line in info["busy_at_start"]:
         say(f"  busy: {line}")
 
     redis_client = claim_redis(args.redis)
     figures: dict = {"info": info}
-    web = worker = None
+    processes: list[subprocess.Popen] = []  # every server and worker this run started, stopped in `finally`
+
+    def start_worker(name: str, concurrency: int | None = None) -> subprocess.Popen:
+        log = (RESULTS / ("celery.log" if name == "bench" else f"celery-{name}.log")).open("w")
+        worker = subprocess.Popen(
+            [str(VENV_BIN / "celery"), "-A", "eloket", "worker", "-l", "info", "-n", f"{name}@%h",
+             *(["--concurrency", str(concurrency)] if concurrency else [])],
+            cwd=ROOT, env=os.environ.copy(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        processes.append(worker)
+        if name != "bench":  # ingestion() waits for its own worker, to count the rows it takes before answering
+            wait_for_worker(worker, name)
+        return worker
+
     try:
-        say(f"\n[1/6] Database {args.db}: create, migrate, seed_demo_city --no-accounts")
+        say(f"\n[1/8] Database {args.db}: create, migrate, seed_demo_city --no-accounts; collectstatic")
         create_database(args.pg, args.db)
         import django
 
@@ -343,28 +289,38 @@ def main() -> int:
 
         call_command("migrate", verbosity=0)
         call_command("seed_demo_city", no_accounts=True, stdout=io.StringIO())
+        call_command("collectstatic", interactive=False, verbosity=0)
 
-        say("[2/6] Realistic data")
+        say("[2/8] Realistic data")
+        import citizens
         import seed
 
         started = time.perf_counter()
         seeded = seed.seed(sessions=args.sessions, log=say)
+        people = citizens.seed(log=say)
         from django.utils import timezone
 
         BENCH_CHECKS_SINCE.append(timezone.now())
         figures["data"] = {**seeded.counts, "reference_time": seeded.reference_time.isoformat(),
-                           "seconds": round(time.perf_counter() - started, 1)}
-        say(f"  {seeded.counts} in {figures['data']['seconds']} s; checks ask about {seeded.reference_time:%a %d %b %H:%M}")
+                           "citizens": people.counts, "seconds": round(time.perf_counter() - started, 1)}
+        say(f"  {seeded.counts}\n  {people.counts}\n  in {figures['data']['seconds']} s; checks ask about "
+            f"{seeded.reference_time:%a %d %b %H:%M}")
 
         if args.seed_only:
             (RESULTS / "seeded.json").write_text(json.dumps({"operator_key": seeded.operator_key,
                                                              "device_token": seeded.device_token,
                                                              "checks": seeded.checks}, indent=1))
             return 0
-        say("[3/6] In-process: queries per request and server time of the views")
+        say("[3/8] In-process: queries per request and server time of the APIs")
         figures["inproc"] = in_process(seeded, sms_token, sms_secret)
 
-        say(f"[4/6] gunicorn + uvicorn worker on 127.0.0.1:{port}: latency over HTTP")
+        say("[4/8] In-process: queries and server time of the citizen pages")
+        import pages
+
+        page_list = pages.pages(people)
+        figures["pages_inproc"] = pages.in_process(page_list, renders=args.page_renders, profiles=RESULTS)
+
+        say(f"[5/8] gunicorn + uvicorn worker on 127.0.0.1:{port}: the APIs and the pages over HTTP")
         web_log = (RESULTS / "gunicorn.log").open("w")
         web = subprocess.Popen(
             [str(VENV_BIN / "gunicorn"), "eloket.asgi:application", "-k", "uvicorn_worker.UvicornWorker",
@@ -373,26 +329,35 @@ def main() -> int:
             cwd=ROOT, env={**os.environ, "CONN_MAX_AGE": args.web_conn_max_age,
                            **({"DATABASE_POOL": "0"} if args.no_web_pool else {})}, stdout=web_log,
             stderr=subprocess.STDOUT, start_new_session=True)
+        processes.append(web)
         figures["web_conn_max_age"] = args.web_conn_max_age
         figures["web_pool"] = not args.no_web_pool
         figures["http"] = over_http(port, seeded, sms_token, sms_secret, args)
+        figures["pages_http"] = pages.over_http(port, page_list, tool=args.page_tool, clients=args.clients,
+                                                seconds=args.page_seconds, total=args.concurrent)
         figures["web_memory"] = {"master": memory(web.pid), "workers": [memory(pid) for pid in children(web.pid)]}
         stop(web, "gunicorn")
 
-        say("[5/6] Celery worker: ingestion rate")
-        worker_log = (RESULTS / "celery.log").open("w")
-        worker = subprocess.Popen(
-            [str(VENV_BIN / "celery"), "-A", "eloket", "worker", "-l", "info", "-n", "bench@%h"],
-            cwd=ROOT, env=os.environ.copy(), stdout=worker_log, stderr=subprocess.STDOUT, start_new_session=True)
+        say("[6/8] Celery worker: ingestion rate")
+        worker = start_worker("bench")
         figures["ingest"] = ingestion(worker, seeded, args)
         figures["worker_memory"] = {"main": memory(worker.pid), "children": [memory(pid) for pid in children(worker.pid)]}
         stop(worker, "celery worker", timeout=60)
 
-        say("[6/6] In-process ingestion (one process, no Celery) and its profile")
+        say(f"[7/8] PDF notices: {args.pdfs} through one Celery worker process, then in this process")
+        import pdfs
+
+        figures["pdfs"] = pdfs.through_worker(start_worker, people.case_ids[:args.pdfs])
+        figures["pdfs"]["in_process"] = pdfs.in_process(figures["pdfs"].pop("document_ids")[:args.pdfs_in_process])
+
+        say("[8/8] In-process ingestion (one process, no Celery) and its profile")
         figures["ingest"]["in_process"] = ingestion_in_process(seeded, args)
+    except BaseException as error:
+        figures["failed"] = f"{type(error).__name__}: {error}"[:500]
+        raise
     finally:
-        stop(web, "gunicorn")
-        stop(worker, "celery worker")
+        for process in processes:
+            stop(process, Path(process.args[0]).name)
         watch.running = False
         try:
             from django.db import connections
@@ -405,17 +370,24 @@ def main() -> int:
         else:
             drop_database(args.pg, args.db)
         redis_client.flushdb()
-
-    info["load_samples"] = {"min": min(watch.samples), "max": max(watch.samples),
-                            "mean": statistics.fmean(watch.samples)} if watch.samples else {}
-    info["load_at_end"] = os.getloadavg()
-    info["finished"] = datetime.datetime.now().astimezone().isoformat(timespec="seconds")
-    table = report(figures)
-    say("\n" + table)
-    (RESULTS / "results.json").write_text(json.dumps(figures, indent=2, default=str))
-    (RESULTS / "table.md").write_text(table + "\n")
-    say(f"\nAll figures: {RESULTS / 'results.json'}; profiles and server logs in {RESULTS}/")
+        shutil.rmtree(scratch, ignore_errors=True)
+        info["load_samples"] = {"min": min(watch.samples), "max": max(watch.samples),
+                                "mean": statistics.fmean(watch.samples)} if watch.samples else {}
+        info["load_at_end"] = os.getloadavg()
+        info["finished"] = datetime.datetime.now().astimezone().isoformat(timespec="seconds")
+        (RESULTS / "results.json").write_text(json.dumps(figures, indent=2, default=str))
+    say(f"\nAll figures: {RESULTS / 'results.json'}; profiles and server logs in {RESULTS}/. "
+        "bench/summary.py prints the table (bench/run does, after the data report).")
     return 0
+
+
+def wait_for_worker(worker: subprocess.Popen, name: str, timeout: float = 60) -> None:
+    from eloket.celery import app
+
+    deadline = time.monotonic() + timeout
+    while not app.control.ping(destination=[f"{name}@{socket.gethostname()}"], timeout=1):
+        if worker.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"the Celery worker {name} did not start: see its log in {RESULTS}")
 
 
 def in_process(seeded, sms_token, sms_secret) -> dict:
@@ -742,119 +714,6 @@ def ingestion_in_process(seeded, args) -> dict:
     ids = _ingest_rows(seeded, 4, 1000)
     profile(lambda: ingest.process_batch(limit=1000, ids=ids), RESULTS / "profile-ingest.txt", lines=40)
     return out
-
-
-# --- The table ---------------------------------------------------------------------------------------
-
-def faster(ratio: float) -> str:
-    return f"{ratio:.1f}x faster" if ratio >= 1 else f"{1 / ratio:.1f}x SLOWER"
-
-
-def report(f: dict) -> str:
-    inproc, http, ingest = f.get("inproc", {}), f.get("http", {}), f.get("ingest", {})
-    rows = []
-
-    def row(measure, result, target="", met=None):
-        rows.append((measure, result, target, "" if met is None else ("met" if met else "MISSED")))
-
-    def lat(name):
-        m = http.get(name)
-        return f"p50 {m['p50']:.1f} ms, p95 {m['p95']:.1f} ms" if m else "-"
-
-    def rate(name):
-        m = http.get(name)
-        return (f"{m['per_second']:.0f} req/s; p50 {m['p50']:.1f} ms, p95 {m['p95']:.1f} ms"
-                + (f"; {m['errors']} errors" if m["errors"] else "")) if m else "-"
-
-    single, batch, post = inproc.get("check_single", {}), inproc.get("check_batch", {}), inproc.get("operator_post", {})
-    if single:
-        row("Check, single: SQL queries per request (warm)", f"{single['queries_warm']} "
-            f"({single['queries_cold']} cold)", f"<= {TARGET_CHECK_QUERIES}", single["queries_warm"] <= TARGET_CHECK_QUERIES)
-        row("Check, single: server time in process", f"p50 {single['p50']:.2f} ms, p95 {single['p95']:.2f} ms")
-    if "check_single" in http:
-        times = PARKKIHUBI["check_ms"] / http["check_single"]["p50"]
-        row("Check, single: latency over HTTP, sequential", lat("check_single"),
-            f"parkkihubi ~{PARKKIHUBI['check_ms']} ms, {PARKKIHUBI['check_queries']} queries",
-            None)
-        rows[-1] = (*rows[-1][:3], faster(times))
-        row(f"Check, single: {http['check_single_concurrent']['clients']} concurrent clients",
-            rate("check_single_concurrent"))
-    if batch:
-        row("Check, batch of 1,000: server time in process (view)", f"p50 {batch['view']['p50']:.0f} ms, "
-            f"p95 {batch['view']['p95']:.0f} ms", f"< {TARGET_BATCH_MS} ms", batch["view"]["p50"] < TARGET_BATCH_MS)
-        row("  of which check_many (query, decisions, log insert)", f"p50 {batch['check_many']['p50']:.0f} ms; "
-            f"the one query {batch['one_query_load']['p50']:.0f} ms")
-        row("Check, batch of 1,000: SQL queries", str(batch["queries"]))
-    if "check_batch" in http:
-        m = http["check_batch"]
-        row("Check, batch of 1,000: over HTTP, sequential", lat("check_batch"), f"< {TARGET_BATCH_MS} ms",
-            m["p50"] < TARGET_BATCH_MS)
-    if post:
-        row("Operator POST parking/: SQL queries (warm)", f"{post['queries_warm']} ({post['queries_with_key']} with "
-            f"Idempotency-Key, {post['queries_retry']} retry, {post['queries_cold']} cold)",
-            f"<= {TARGET_POST_QUERIES}; parkkihubi {PARKKIHUBI['post_queries']}",
-            max(post["queries_warm"], post["queries_with_key"], post["queries_retry"]) <= TARGET_POST_QUERIES)
-        row("Operator POST: server time in process", f"p50 {post['p50']:.2f} ms, p95 {post['p95']:.2f} ms")
-    if "operator_post" in http:
-        low, high = PARKKIHUBI["post_ms"]
-        p50 = http["operator_post"]["p50"]
-        row("Operator POST: latency over HTTP, sequential", lat("operator_post"),
-            f"parkkihubi {low}-{high} ms", None)
-        rows[-1] = (*rows[-1][:3], f"{low / p50:.1f}-{faster(high / p50)}")
-        row(f"Operator POST: {http['operator_post_concurrent']['clients']} concurrent clients",
-            rate("operator_post_concurrent"))
-    if "sms_inbound" in http:
-        row("SMS inbound accept: latency over HTTP, sequential", lat("sms_inbound"))
-        row(f"SMS inbound: {http['sms_inbound_concurrent']['clients']} concurrent clients", rate("sms_inbound_concurrent"))
-    if "batch_tasks" in ingest:
-        for key, label in (("batch_tasks", "tasks of 500 rows"), ("row_flood", "single rows enqueued one by one"),
-                           ("row_tasks", "single rows, the HTTP runs' backlog")):
-            if key not in ingest:
-                continue
-            m = ingest[key]
-            row(f"Celery ingestion, 1 worker (2 processes), {label}",
-                f"{m['rows_per_second']:.0f} rows/s ({m.get('rows_counted', m['rows'])} rows in {m['seconds']:.1f} s; "
-                f"{m['sessions']} sessions, {m['refused']} refused)", f">= {TARGET_INGEST_PER_SECOND} rows/s",
-                m["rows_per_second"] >= TARGET_INGEST_PER_SECOND)
-    if "in_process" in ingest:
-        m = ingest["in_process"]
-        row("Ingestion in one process (process_batch, no Celery)", f"{m['rows_per_second']:.0f} rows/s"
-            + (f"; operator rows alone {m['operator']['rows_per_second']:.0f}/s, SMS rows alone "
-               f"{m['sms']['rows_per_second']:.0f}/s" if "sms" in m else ""))
-        if "cpu_ms_per_row_python" in m:
-            row("  CPU per row (Python + its PostgreSQL backend), mixed / operator / SMS", " / ".join(
-                f"{x['cpu_ms_per_row_python'] + x['cpu_ms_per_row_postgres']:.2f} ms" for x in (m, m["operator"], m["sms"])))
-            row("  what that CPU time allows on 2 idle cores", " / ".join(
-                f"{x['rows_per_second_on_two_idle_cores']:.0f}" for x in (m, m["operator"], m["sms"])) + " rows/s")
-    if "web_memory" in f:
-        workers = f["web_memory"]["workers"]
-        row("Web memory: gunicorn uvicorn worker after the runs", ", ".join(
-            f"RSS {w['rss_mib']:.0f} MiB (PSS {w['pss_mib']:.0f})" for w in workers)
-            + f"; master RSS {f['web_memory']['master']['rss_mib']:.0f} MiB")
-    if "worker_memory" in f:
-        main_, kids = f["worker_memory"]["main"], f["worker_memory"]["children"]
-        row("Worker memory: celery main + pool processes", f"RSS {main_['rss_mib']:.0f} + "
-            + " + ".join(f"{k['rss_mib']:.0f}" for k in kids) + " MiB (PSS total "
-            f"{main_['pss_mib'] + sum(k['pss_mib'] for k in kids):.0f} MiB)")
-
-    width = [max(len(r[i]) for r in rows + [("Measure", "Result", "Target", "")]) for i in range(4)]
-    lines = ["| " + " | ".join(h.ljust(w) for h, w in zip(("Measure", "Result", "Target", ""), width, strict=True)) + " |",
-             "|" + "|".join("-" * (w + 2) for w in width) + "|"]
-    lines += ["| " + " | ".join(c.ljust(w) for c, w in zip(r, width, strict=True)) + " |" for r in rows]
-    info = f.get("info", {})
-    load_ = info.get("load_samples") or {}
-    lines.append("")
-    lines.append(f"Run {info.get('started')} on {info.get('host')} ({info.get('cpus')} CPUs, Python "
-                 f"{info.get('python')}); 1-minute load average at start {info.get('load_at_start', [0])[0]:.2f}, "
-                 f"during the run {load_.get('min', 0):.2f}-{load_.get('max', 0):.2f} (mean {load_.get('mean', 0):.2f}).")
-    if "data" in f:
-        d = f["data"]
-        lines.append(f"Data: {d['sessions']:,} sessions, {d['permits']:,} permits ({d['permit plates']:,} plates), "
-                     f"{d['visitor periods']:,} visitor periods, {d['logged checks']:,} logged checks; checks ask about "
-                     f"{d['reference_time']}.")
-    if batch:
-        lines.append(f"Batch answers: {batch['answers']}.")
-    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -5,8 +5,8 @@ One run: a separate PostgreSQL database (eloket_report_bench by default, dropped
 seeded with the demo city; `generate_demo_year` writes the year (sessions from every channel, checks, cases, permits)
 and summarises it; then, in process with Django's test client and DEBUG off: one direct pass over the parking sessions
 (what the summaries spare the report), the full report page for the whole year, the same for one zone, a CSV figure and
-the decision support's outcome page, each rendered several times (p50/p95) with its SQL query count. Prints a table and
-writes every figure to bench/results/report.json.
+the decision support's outcome page, each rendered several times (p50/p95) with its SQL query count. Prints a line per
+figure and writes every figure to bench/results/report.json, where bench/summary.py finds them for the table of bench/run.
 
     .venv/bin/python bench/report.py [--sessions 1000000] [--renders 10] [--keep]
 """
@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "results"
+RESULTS = Path(os.environ.get("BENCH_RESULTS") or ROOT / "bench" / "results")
 sys.path.insert(0, str(ROOT))
 TARGET_MS = 1000
 
@@ -146,37 +146,25 @@ def measure(args, year: int) -> dict:
     return figures
 
 
-def table(figures: dict) -> str:
+def lines(figures: dict) -> list[str]:
+    """One line per figure; bench/summary.py puts them in the table of bench/run, beside the target."""
     generation = figures["generation"]
-    rows = [
-        ("Demo year written (generate_demo_year, COPY)",
-         f"{generation['sessions']:,} sessions, {generation['checks']:,} checks, {generation['cases']:,} cases, "
-         f"{generation['permits']:,} permits in {generation['seconds']} s", "a few minutes", ""),
-        ("  of which summarising the year (rollup.refresh)", f"{generation['summary_seconds']} s, "
-                                                             f"{generation['summary_rows']:,} summary rows", "", ""),
-        ("One direct pass over the sessions (heat map only)", _ms(figures["direct_pass"]), "", ""),
-    ]
-    for key, label in (("report_year", "Report page, whole year, all zones"), ("report_zone", "Report page, zone C1"),
-                       ("csv_heat_map", "CSV of one figure (heat map)"), ("outcome", "Decision support outcome")):
+    out = [f"Demo year: {generation['sessions']:,} sessions written in {generation['seconds']} s "
+           f"(summarised in {generation['summary_seconds']} s)"]
+    for key, label in (("direct_pass", "One direct pass over the sessions"), ("report_year", "Report page, whole year"),
+                       ("report_zone", "Report page, zone C1"), ("csv_heat_map", "CSV of the heat map"),
+                       ("outcome", "Decision support outcome")):
         found = figures[key]
-        met = "met" if found["p95_ms"] < TARGET_MS else ("met (p50 only)" if found["p50_ms"] < TARGET_MS else "MISSED")
-        detail = _ms(found) + (f", {found['queries']} queries" if "queries" in found else "")
-        rows.append((label, detail, f"< {TARGET_MS} ms", met))
-    widths = [max(len(row[n]) for row in rows) for n in range(4)]
-    line = "| " + " | ".join(f"{{:<{width}}}" for width in widths) + " |"
-    out = [line.format("Measure", "Result", "Target", ""), "|" + "|".join("-" * (width + 2) for width in widths) + "|"]
-    out += [line.format(*row) for row in rows]
-    return "\n".join(out)
+        out.append(f"{label}: p50 {found['p50_ms']:.0f} ms, p95 {found['p95_ms']:.0f} ms"
+                   + (f", {found['queries']} queries" if "queries" in found else "")
+                   + ("" if key == "direct_pass" else f" (target < {TARGET_MS} ms)"))
+    return out
 
 
 def settings_storages() -> dict:
     from django.conf import settings
 
     return dict(settings.STORAGES)
-
-
-def _ms(found: dict) -> str:
-    return f"p50 {found['p50_ms']:.0f} ms, p95 {found['p95_ms']:.0f} ms"
 
 
 def main() -> int:
@@ -240,7 +228,7 @@ def main() -> int:
 
             connections.close_all()
             drop_database(args.pg, args.db)
-    say("\n" + table(figures))
+    say("\n" + "\n".join(lines(figures)))
     say(f"\nLoad average at start {info['load_at_start'][0]:.2f}, at end {info.get('load_at_end', (float('nan'),))[0]:.2f} "
         f"(2 cores, shared).")
     RESULTS.mkdir(exist_ok=True)

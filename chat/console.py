@@ -153,7 +153,8 @@ class ConsoleViews:
         if request.method not in ("GET", "HEAD"):
             return HttpResponseNotAllowed(["GET", "HEAD"])
         after = request.GET.get("after", "")
-        views = message_views(conversation, after=int(after) if after.isdigit() else 0, limit=POLL_BATCH)
+        views = message_views(conversation, after=int(after) if after.isascii() and after.isdigit() else 0,
+                              limit=POLL_BATCH)
         return TemplateResponse(request, "chat/_messages.html",
                                 {"items": messages_context(views, Viewer(STAFF, request.user.pk))})
 

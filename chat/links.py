@@ -44,7 +44,7 @@ def value(kind: str, object_id: int) -> str:
 
 def parse(raw: str) -> tuple[str, int] | None:
     kind, _sep, number = (raw or "").partition(":")
-    if kind not in _providers or not number.isdigit():
+    if kind not in _providers or not (number.isascii() and number.isdigit()):  # "²".isdigit(), but int() refuses it
         return None
     return kind, int(number)
 

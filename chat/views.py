@@ -45,7 +45,7 @@ def message_views(conversation, after: int = 0, limit: int | None = None) -> lis
 
 def _after(request) -> int:
     raw = request.GET.get("after", "")
-    return int(raw) if raw.isdigit() else 0
+    return int(raw) if raw.isascii() and raw.isdigit() else 0  # "²".isdigit(), but int() refuses it
 
 
 # Starting ----------------------------------------------------------------------------------------------------------

@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "eloket.accounts.middleware.StaffTwoFactorMiddleware",
     "eloket.city.middleware.MissingReferenceDataMiddleware",
+    "eloket.outage.DatabaseOutageMiddleware",
 ]
 
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
@@ -105,7 +106,13 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 # 0: the web server is ASGI, where persistent connections are kept per request task and leak under load (Django's
 # deployment docs; measured by bench/run: 20 clients used up PostgreSQL's 100 connections with 60).
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# A connection broken by a database restart is noticed before a request uses it: without the pool at the start of a
+# request (with CONN_MAX_AGE > 0); with the pool Django then passes check=ConnectionPool.check_connection, an empty
+# query on each connection handed out (one round trip: 0.03 ms here idle, 0.15 ms busy), which replaces a broken one.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database host that does not answer at all fails a connection after 5 s instead of TCP's two minutes.
+    DATABASES["default"]["OPTIONS"] = {"connect_timeout": 5, **DATABASES["default"].get("OPTIONS", {})}
 # A pool of open connections for the ASGI web server (on by default there, asgi.py; psycopg_pool): a request then
 # neither connects (about 5 ms here) nor makes a fresh backend read the catalog again. Celery's forked workers keep
 # plain connections, which a pool's threads would not survive.
@@ -114,12 +121,17 @@ if DATABASE_POOL and DATABASES["default"]["ENGINE"] == "django.db.backends.postg
     DATABASES["default"]["CONN_MAX_AGE"] = 0  # Django's pool hands a connection back at the end of each request
     DATABASES["default"]["OPTIONS"] = {**DATABASES["default"].get("OPTIONS", {}), "pool": {
         "min_size": env.int("DATABASE_POOL_MIN", default=2), "max_size": env.int("DATABASE_POOL_MAX", default=20),
-        "timeout": env.float("DATABASE_POOL_TIMEOUT", default=10.0)}}
+        # A request waits this long for a connection, then gets the 503 of eloket/outage.py.
+        "timeout": env.float("DATABASE_POOL_TIMEOUT", default=10.0),
+        # While the database is down the pool retries connecting after 1, 2, 4 ... s; giving up after this long
+        # (the next request starts again at once) keeps it from still waiting minutes after the database is back.
+        "reconnect_timeout": env.float("DATABASE_POOL_RECONNECT_TIMEOUT", default=5.0)}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+    # Django's RedisCache that turns an unreachable Redis into misses and dropped writes with a warning (redis_cache.py).
+    CACHES = {"default": {"BACKEND": "eloket.redis_cache.DegradingRedisCache", "LOCATION": REDIS_URL,
                           "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="eloket"),
                           # An unreachable Redis must fail fast, so pages fall back to the database instead of hanging.
                           "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}}
@@ -215,6 +227,13 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# A broker that is down or hung must not hold up a request after its commit (what was not published is logged, and the
+# beat pick-ups find the stored work): connect and answer within a second, without which a publish to a hung Redis
+# waits forever, and retry a publish once, which replaces a pooled connection a Redis restart closed.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+# Seconds between runs of the beat task that processes inbox rows whose task was lost (a broker outage, a dead worker).
+PARKING_INBOX_PICK_UP_SECONDS = env.float("PARKING_INBOX_PICK_UP_SECONDS", default=60.0)
 CELERY_BEAT_SCHEDULE = {
     "reconcile-open-payments": {"task": "eloket.payments.tasks.reconcile_open_payments", "schedule": 600.0},
     "retry-unsent-notifications": {"task": "eloket.notifications.tasks.send_pending", "schedule": 300.0},
@@ -224,7 +243,8 @@ CELERY_BEAT_SCHEDULE = {
     "fines-escalate": {"task": "fines.escalate_cases", "schedule": 86400.0},
     "fines-print-pick-up": {"task": "fines.pick_up_print_batches", "schedule": 300.0},
     "parking-sessions-check-retention": {"task": "parking_sessions.delete_old_checks", "schedule": 86400.0},
-    "parking-sessions-inbox-pick-up": {"task": "parking_sessions.process_pending", "schedule": 60.0},
+    "parking-sessions-inbox-pick-up": {"task": "parking_sessions.process_pending",
+                                       "schedule": PARKING_INBOX_PICK_UP_SECONDS},
     "appointments-reminders": {"task": "appointments.send_reminders", "schedule": 900.0},
     "appointments-expire-unconfirmed": {"task": "appointments.expire_unconfirmed", "schedule": 300.0},
     "chat-wait-alerts": {"task": "chat.send_wait_alerts", "schedule": 60.0},
@@ -265,6 +285,9 @@ RETENTION_EXPORT_DAYS = env.int("RETENTION_EXPORT_DAYS", default=7)
 MOLLIE_API_KEY = env.str("MOLLIE_API_KEY", default="")
 MOLLIE_FAKE = not MOLLIE_API_KEY
 MOLLIE_API_ENDPOINT = env.str("MOLLIE_API_ENDPOINT", default=f"{SITE_URL}/fake-mollie" if MOLLIE_FAKE else "")
+# Seconds the Mollie client waits to connect and then for an answer; a call that times out may have been done.
+MOLLIE_CONNECT_TIMEOUT = env.float("MOLLIE_CONNECT_TIMEOUT", default=2.0)
+MOLLIE_READ_TIMEOUT = env.float("MOLLIE_READ_TIMEOUT", default=10.0)
 # Minutes after which an unfinished payment is fetched again by the reconciliation task.
 PAYMENT_RECONCILE_AFTER_MINUTES = env.int("PAYMENT_RECONCILE_AFTER_MINUTES", default=15)
 
@@ -282,6 +305,11 @@ CHAT_HEARTBEAT_SECONDS = env.int("CHAT_HEARTBEAT_SECONDS", default=15)
 CHAT_STREAM_SECONDS = env.int("CHAT_STREAM_SECONDS", default=300)
 CHAT_POLL_SECONDS = env.int("CHAT_POLL_SECONDS", default=3)
 CHAT_GUEST_LINK_DAYS = env.int("CHAT_GUEST_LINK_DAYS", default=30)
+
+# Appointments: minutes a guest has to confirm a booking by email before the place is given back; the local time
+# (HH:MM) from which the day-before reminders go out (nobody wants an SMS at midnight).
+APPOINTMENT_CONFIRM_MINUTES = env.int("APPOINTMENT_CONFIRM_MINUTES", default=30)
+APPOINTMENT_REMINDER_FROM = env.str("APPOINTMENT_REMINDER_FROM", default="10:00")
 
 # SMS: "console" prints messages (demo); "http" posts them to the gateway below.
 SMS_BACKEND = env.str("SMS_BACKEND", default="console")

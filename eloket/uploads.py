@@ -1,8 +1,10 @@
 """Checking files citizens upload: the content decides the type, never the name or the browser's word.
 
-Accepted: PDF, JPEG and PNG up to a size limit. Images are opened with Pillow, which refuses
-decompression bombs (more pixels than `MAX_PIXELS`); a PDF must start with its signature and must not
-carry JavaScript or embedded files. SVG, HTML and everything else are refused with a clear message.
+Accepted: PDF, JPEG and PNG up to a size limit. Images are opened with Pillow and refused above `MAX_PIXELS`
+(a small file can declare a picture that takes gigabytes to show). A PDF must start with its signature, end with its
+end marker, and pass `eloket.pdf_scan`: no scripts, launch actions or attached files (also inside object streams and
+behind #xx escapes), no encryption that hides them, at most `MAX_PDF_PAGES` pages, no image above `MAX_PIXELS` and
+no more unpacked data than the scan's budget. SVG, HTML and everything else are refused with a clear message.
 """
 
 import re
@@ -12,14 +14,17 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from eloket import pdf_scan
+
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000
+MAX_PDF_PAGES = 300
 
 PDF, JPEG, PNG = "application/pdf", "image/jpeg", "image/png"
 EXTENSIONS = {PDF: "pdf", JPEG: "jpg", PNG: "png"}
 NAMES = {PDF: "PDF", JPEG: "JPEG", PNG: "PNG"}
-# Active content in a PDF: scripts, launch actions and attached files are never needed for a certificate.
-PDF_ACTIVE = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFile|RichMedia|XFA)\b")
+# Pillow's own refusal of a picture far above its limit names the size: "Image size (123 pixels) exceeds limit ...".
+PILLOW_PIXELS = re.compile(r"\((\d+) pixels\)")
 
 
 @dataclass(frozen=True)
@@ -75,9 +80,28 @@ def _check_pdf(upload) -> None:
     if b"%%EOF" not in data[-2048:]:
         raise ValidationError(_("This PDF file is damaged or incomplete. Save it again and upload it once more."),
                               code="damaged")
-    if PDF_ACTIVE.search(data):
+    found = pdf_scan.scan(data)
+    if found.encrypted:
+        raise ValidationError(_("This PDF is protected with a password or encrypted, so we cannot check it. Print it to "
+                                "a new PDF without protection or upload a photo of the document."), code="encrypted")
+    # Scripts, launch actions and attached files are never needed for a certificate.
+    if found.active:
         raise ValidationError(_("This PDF contains scripts or attached files, which we do not accept. Print it to a "
                                 "new PDF or upload a photo of the document."), code="active_content")
+    if found.over_budget or found.largest_image_pixels > MAX_PIXELS:
+        raise ValidationError(_("This PDF unpacks to far more data than a document needs. Print it to a new PDF or "
+                                "upload a photo of the document."), code="pdf_bomb")
+    if found.unreadable:
+        raise ValidationError(_("We cannot check what this PDF contains. Print it to a new PDF or upload a photo of "
+                                "the document."), code="unreadable")
+    if found.pages > MAX_PDF_PAGES:
+        raise ValidationError(_("This PDF has %(pages)s pages; we accept at most %(max)s. Upload only the pages we "
+                                "need.") % {"pages": found.pages, "max": MAX_PDF_PAGES}, code="too_many_pages")
+
+
+def _too_many_pixels(pixels: int) -> ValidationError:
+    return ValidationError(_("The image is too large (%(pixels)s megapixels). Upload a smaller photo.") % {
+        "pixels": pixels // 1_000_000}, code="too_many_pixels")
 
 
 def _check_image(upload, kind: str) -> None:
@@ -86,13 +110,15 @@ def _check_image(upload, kind: str) -> None:
     try:
         with Image.open(upload) as image:
             if image.width * image.height > MAX_PIXELS:
-                raise ValidationError(_("The image is too large (%(pixels)s megapixels). Upload a smaller photo.") % {
-                    "pixels": image.width * image.height // 1_000_000}, code="too_many_pixels")
+                raise _too_many_pixels(image.width * image.height)
             expected = "JPEG" if kind == JPEG else "PNG"
             if image.format != expected:
                 raise ValidationError(_("The image could not be read. Upload a JPEG or PNG photo."), code="damaged")
             image.verify()
     except ValidationError:
         raise
-    except Exception as error:  # Pillow raises many types (including DecompressionBombError) for bad images
+    except Image.DecompressionBombError as error:  # far above Pillow's own limit: refused before ours is asked
+        size = PILLOW_PIXELS.search(str(error))
+        raise _too_many_pixels(int(size[1]) if size else 2 * Image.MAX_IMAGE_PIXELS) from error
+    except Exception as error:  # Pillow raises many types for bad images
         raise ValidationError(_("The image could not be read. Upload a JPEG or PNG photo."), code="damaged") from error

@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
@@ -5,12 +6,17 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from eloket.api.api import api
+from eloket.api.reference import reference as api_reference
 from eloket.city import views as city_views
 from eloket.content import views as content_views
 from eloket.health import health
 
 admin.site.site_header = "eloket"
 admin.site.site_title = "eloket"
+# The admin's own login form would log staff in with a password alone, past two-factor login and the rate limits.
+admin.site.login = secure_admin_login(admin.site.login)
+# A database outage met outside a view is a 503 too, not the 500 page (eloket/outage.py).
+handler500 = "eloket.outage.server_error"
 
 urlpatterns = [
     path("health/", health, name="health"),
@@ -18,6 +24,7 @@ urlpatterns = [
     path("payments/webhook/", include("eloket.payments.webhook_urls")),
     path("theme.css", city_views.theme_css, name="theme_css"),
     # Outside the language prefix: machines call it, and its answers are not translated.
+    path("api/v1/docs", api_reference, name="api_reference"),
     path("api/v1/", api.urls),
 ]
 

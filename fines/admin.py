@@ -89,7 +89,7 @@ class ObjectionInline(ReadOnlyInline):
 
 class HearingInline(ReadOnlyInline):
     model = Hearing
-    fields = readonly_fields = ["starts_at", "place", "planned_by", "held_at"]
+    fields = readonly_fields = ["starts_at", "place", "planned_by", "held_at", "cancelled_at"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("planned_by")
@@ -254,7 +254,7 @@ class AttachmentInline(ReadOnlyInline):
 
 class ObjectionHearingInline(ReadOnlyInline):
     model = Hearing
-    fields = readonly_fields = ["starts_at", "place", "planned_by", "held_at", "minutes"]
+    fields = readonly_fields = ["starts_at", "place", "planned_by", "held_at", "cancelled_at", "minutes"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("planned_by")
@@ -340,9 +340,9 @@ class HearingWhenFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         now = timezone.now()
         if self.value() == "upcoming":
-            return queryset.filter(starts_at__gt=now)
+            return queryset.filter(starts_at__gt=now, cancelled_at__isnull=True)
         if self.value() == "minutes":
-            return queryset.filter(starts_at__lte=now, held_at__isnull=True)
+            return queryset.filter(starts_at__lte=now, held_at__isnull=True, cancelled_at__isnull=True)
         return queryset
 
 
@@ -350,13 +350,13 @@ class HearingWhenFilter(admin.SimpleListFilter):
 class HearingAdmin(AuditedAdmin, HearingStaffViews, admin.ModelAdmin):
     """The planned oral hearings by date; planned and minuted from the objection (decisions.py)."""
 
-    list_display = ["starts_at", "place", "notice", "objection_link", "planned_by", "held_at"]
+    list_display = ["starts_at", "place", "notice", "objection_link", "planned_by", "held_at", "cancelled_at"]
     list_filter = [HearingWhenFilter]
     list_select_related = ["case", "planned_by"]
     date_hierarchy = "starts_at"
     ordering = ["starts_at", "pk"]
     fields = readonly_fields = ["case", "objection", "starts_at", "place", "planned_by", "planned_at", "held_at",
-                                "minutes"]
+                                "cancelled_at", "minutes"]
 
     @admin.display(description=_("notice number"), ordering="case__notice_number")
     def notice(self, obj):

@@ -124,12 +124,23 @@ def accept(objection: Objection, reason: str, actor) -> Objection:
     with transaction.atomic():
         locked, case = _pending(objection)
         plan = pay_back_plan(case)
-        note = " ".join(part for part in (reason, _pay_back_note(case, plan)) if part)
+        called_off = _call_off_hearings(locked)
+        note = " ".join(part for part in (reason, _pay_back_note(case, plan), called_off) if part)
         case = rules.accept_objection(case, note, actor=actor)
         _decide(locked, ObjectionStatus.ACCEPTED, reason, actor)
         _refund_after_commit(case, plan, actor)
         notices.after_step(case, "decision", objection=locked)
     return locked
+
+
+def _call_off_hearings(objection: Objection) -> str:
+    """Hearings of the objection not held yet are called off; a line for the history naming them, or ''."""
+    planned = list(objection.hearings.select_for_update().filter(held_at__isnull=True, cancelled_at__isnull=True))
+    if not planned:
+        return ""
+    Hearing.objects.filter(pk__in=[hearing.pk for hearing in planned]).update(cancelled_at=timezone.now())
+    days = ", ".join(dates.in_words(timezone.localtime(hearing.starts_at).date()) for hearing in planned)
+    return _("The oral hearing of %(days)s is called off.") % {"days": days}
 
 
 def accept_refusal(objection: Objection) -> str | None:
@@ -212,6 +223,8 @@ def minutes_refusal(hearing: Hearing) -> str | None:
     """Why no minutes can be recorded for the hearing now, or None when they can (once, after it took place)."""
     if hearing.held_at is not None:
         return _("The minutes of this oral hearing were recorded already.")
+    if hearing.cancelled_at is not None:
+        return _("This oral hearing was called off: the objection was accepted.")
     if hearing.starts_at > timezone.now():
         return _("This oral hearing has not taken place yet.")
     return None

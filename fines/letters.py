@@ -276,6 +276,7 @@ def decision_context(document) -> dict:
                       "address_lines": address_lines(case)},
         "objection": objection,
         "accepted": objection is not None and objection.status == ObjectionStatus.ACCEPTED,
+        "called_off": [hearing for hearing in objection.hearings.all() if hearing.cancelled_at] if objection else [],
         "rejected": rejected,
         "payment": _payment(case, then) if rejected else None,
         "appeal_days": _term_or_none(TermCode.APPEAL, day) if case.is_gas else None,

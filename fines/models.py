@@ -359,6 +359,8 @@ class Hearing(models.Model):
     planned_at = models.DateTimeField(_("planned"), auto_now_add=True)
     minutes = models.TextField(_("minutes"), blank=True)
     held_at = models.DateTimeField(_("minutes recorded"), null=True, blank=True)
+    # Set when the objection is accepted before the hearing: there is nothing left to defend.
+    cancelled_at = models.DateTimeField(_("called off"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("oral hearing")

@@ -151,7 +151,7 @@ class DriverForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         code = (cleaned.get("postal_code") or "").strip()
-        if cleaned.get("country") == "BE" and code and not (code.isdigit() and len(code) == 4):
+        if cleaned.get("country") == "BE" and code and not (code.isascii() and code.isdigit() and len(code) == 4):
             self.add_error("postal_code", _("A Belgian postal code has 4 digits, for example 3600."))
         return cleaned
 

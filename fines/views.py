@@ -120,7 +120,8 @@ def detail(request, pk):
         "next_step": words.next_step(case),
         "evidence": list(case.evidence.all()),
         "objections": objection_list,
-        "hearings": list(case.hearings.filter(held_at__isnull=True, starts_at__gte=timezone.now()))
+        "hearings": list(case.hearings.filter(held_at__isnull=True, cancelled_at__isnull=True,
+                                                  starts_at__gte=timezone.now()))
         if case.status == S.HEARING else [],
         "letters": list(notices.letters_of(case)),
         "history": _history(request, events),

@@ -31,6 +31,7 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from .batch import Batch
 from .models import Inbox, InboxKind
@@ -51,10 +52,15 @@ CHUNK_SIZE = 100  # rows committed together: one commit per row would cap the th
 MAX_ATTEMPTS = 5  # claims before a failing row is set aside (processed, with its error) for staff to look at
 # The pick-up leaves young rows to the task enqueued for them, so both do not race for every row.
 MIN_AGE = datetime.timedelta(seconds=5)
-PICK_UP_SECONDS = 50  # one beat run stops claiming after this, before the next run is due
+PICK_UP_SECONDS = 50  # a drain, or one beat run, stops claiming after this (a beat run sooner: pick_up_seconds())
 DRAIN_FLAG = "parking_sessions:inbox:drain-waiting"
 # A drain enqueued but not started within this time is presumed lost (its worker died): the next row enqueues one.
 DRAIN_FLAG_SECONDS = 5
+
+
+def pick_up_seconds() -> float:
+    """How long one beat pick-up goes on claiming: it stops before the next run is due (settings' interval)."""
+    return min(PICK_UP_SECONDS, getattr(settings, "PARKING_INBOX_PICK_UP_SECONDS", 60.0) * 5 / 6)
 
 
 def stale_after() -> datetime.timedelta:
@@ -82,8 +88,8 @@ def drain_soon() -> None:
         waiting = not cache.add(DRAIN_FLAG, 1, DRAIN_FLAG_SECONDS)
     except Exception:  # noqa: BLE001  (no cache: a task per row, as safe and only slower)
         waiting = False
-    if not waiting:
-        drain_inbox.delay()
+    if not waiting and not _send(drain_inbox):
+        cache.delete(DRAIN_FLAG)  # nothing was enqueued: the next row must not count on this drain
 
 
 def enqueue_many(inbox_ids: Iterable[int]) -> None:
@@ -92,7 +98,19 @@ def enqueue_many(inbox_ids: Iterable[int]) -> None:
 
     ids = list(inbox_ids)
     for start in range(0, len(ids), BATCH_SIZE):
-        transaction.on_commit(functools.partial(process_inbox_ids.delay, ids[start:start + BATCH_SIZE]), robust=True)
+        transaction.on_commit(functools.partial(_send, process_inbox_ids, ids[start:start + BATCH_SIZE]), robust=True)
+
+
+def _send(task, *args) -> bool:
+    """Publish a task; False when the broker cannot be reached. The rows are stored, so one line in the log says so
+    (not a traceback for every request of an outage) and the beat pick-up processes them once the broker is back."""
+    try:
+        task.delay(*args)
+    except BrokerUnavailable as error:
+        logger.warning("%s not enqueued, the broker is unavailable (%s): the pick-up will process its rows",
+                       task.name, type(error).__name__)
+        return False
+    return True
 
 
 # --- Claiming and processing ---------------------------------------------------------------------
@@ -191,10 +209,10 @@ def _mark_processed(outcome: dict[int, str]) -> None:
             [now, list(outcome), list(outcome.values())])
 
 
-def process_pending(seconds: float = PICK_UP_SECONDS, *, min_age: datetime.timedelta = MIN_AGE,
+def process_pending(seconds: float | None = None, *, min_age: datetime.timedelta = MIN_AGE,
                     stale: datetime.timedelta | None = None) -> int:
     """The beat pick-up: rows whose task got lost (older than `min_age`) and rows of workers that died (stale claims)."""
-    deadline = time.monotonic() + seconds
+    deadline = time.monotonic() + (pick_up_seconds() if seconds is None else seconds)
     done = 0
     while time.monotonic() < deadline:
         claimed = claim(min_age=min_age, stale=stale)

@@ -107,7 +107,7 @@ class AddressMixin:
 
     def clean_postal_code(self):
         value = self.cleaned_data["postal_code"].strip()
-        if not (value.isdigit() and len(value) == 4):
+        if not (value.isascii() and value.isdigit() and len(value) == 4):
             raise ValidationError(_("A Belgian postal code has 4 digits, for example 3600."))
         return value
 

@@ -139,8 +139,8 @@ class Permit(models.Model):
         return self.price if self.status == PermitStatus.AWAITING_PAYMENT else Decimal("0.00")
 
     def payment_description(self) -> str:
-        plate_list = ", ".join(p.plate_display for p in self.plates.all())
-        return _("%(kind)s %(plates)s") % {"kind": self.get_kind_display(), "plates": plate_list}
+        # The permit's number, never a plate: this line reaches Mollie and the payer's bank statement.
+        return _("%(kind)s no. %(number)s") % {"kind": self.get_kind_display(), "number": self.pk}
 
     def payment_owner(self):
         return self.holder

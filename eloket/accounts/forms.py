@@ -35,7 +35,7 @@ class ProfileForm(forms.ModelForm):
 
     def clean_postal_code(self):
         value = self.cleaned_data["postal_code"].strip()
-        if value and not (value.isdigit() and len(value) == 4):
+        if value and not (value.isascii() and value.isdigit() and len(value) == 4):
             raise ValidationError(_("A Belgian postal code has 4 digits, for example 3600."))
         return value
 

@@ -5,7 +5,8 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-INTERNATIONAL = re.compile(r"^\+[1-9]\d{7,14}$")
+# ASCII digits only: a str regex's \d also takes other scripts' digits, which no SMS gateway dials.
+INTERNATIONAL = re.compile(r"^\+[1-9][0-9]{7,14}$")
 
 
 def normalize(raw: str) -> str:

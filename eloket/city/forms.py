@@ -42,6 +42,6 @@ class ZoneFinderForm(forms.Form):
 
     def clean_postal_code(self):
         value = self.cleaned_data["postal_code"].strip()
-        if value and not (value.isdigit() and len(value) == 4):
+        if value and not (value.isascii() and value.isdigit() and len(value) == 4):
             raise ValidationError(_("A Belgian postal code has 4 digits, for example 3600."))
         return value

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import FakePayment, FakeRefund, FakeWebhookCall
+from .models import FakeFault, FakePayment, FakeRefund, FakeWebhookCall
 
 
 class FakeRefundInline(admin.TabularInline):
@@ -52,3 +52,13 @@ class FakeRefundAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(FakeFault)
+class FakeFaultAdmin(admin.ModelAdmin):
+    """Make the fake Mollie fail on purpose (500, 503, a late answer) for its next calls; see faults.py."""
+
+    list_display = ["kind", "method", "path", "remaining", "hold_seconds", "used", "finished", "created_at"]
+    list_filter = ["kind"]
+    fields = ["kind", "method", "path", "remaining", "hold_seconds", "used", "finished"]
+    readonly_fields = ["used", "finished"]

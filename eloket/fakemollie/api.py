@@ -8,6 +8,8 @@ A test key sees only test-mode payments and a live key only live ones, as at Mol
 Idempotency-Key (sent by the Python client on every POST, PATCH and DELETE): a successful answer is
 stored for an hour per API key, method and path, and a repeat gets it again with `Idempotent-Replayed: true`;
 the same key with another body is refused (422); a repeat while the first is still running gets 409.
+
+Faults set in the database (`FakeFault`, see faults.py) make chosen calls answer 500 or 503, or answer too late.
 """
 
 import hashlib
@@ -25,7 +27,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.views.decorators.csrf import csrf_exempt
 
-from . import state
+from . import faults, state
 from .models import FakeIdempotencyKey, FakePayment, FakeRefund, Mode
 
 Status = FakePayment.Status
@@ -346,18 +348,26 @@ def endpoint(*methods):
                 if request.method not in methods:
                     raise ApiError(405, f"The method {request.method[:10]} is not allowed for this resource; "
                                         f"use {', '.join(methods)}")
-                request.mollie_key = key
-                request.mollie_mode = Mode.LIVE if key.startswith("live_") else Mode.TEST
-                state.expire_overdue()
-                if request.method != "GET" and request.headers.get("Idempotency-Key"):
-                    return _idempotent(request, lambda: view(request, *args, **kwargs))
-                return view(request, *args, **kwargs)
             except ApiError as error:
                 return error.response()
+            request.mollie_key = key
+            request.mollie_mode = Mode.LIVE if key.startswith("live_") else Mode.TEST
+            path = request.path.partition("/v2/")[2]
+            return faults.answer(request.method, path, lambda: _serve(request, view, args, kwargs))
 
         return wrapper
 
     return decorate
+
+
+def _serve(request, view, args, kwargs) -> HttpResponse:
+    try:
+        state.expire_overdue()
+        if request.method != "GET" and request.headers.get("Idempotency-Key"):
+            return _idempotent(request, lambda: view(request, *args, **kwargs))
+        return view(request, *args, **kwargs)
+    except ApiError as error:
+        return error.response()
 
 
 def _idempotent(request, run) -> HttpResponse:

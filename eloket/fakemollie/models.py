@@ -1,12 +1,17 @@
-"""The fake Mollie's state: payments, refunds, webhook attempts and idempotency keys, as raw as Mollie keeps them.
+"""The fake Mollie's state: payments, refunds, webhook attempts and idempotency keys, as raw as Mollie keeps them,
+and the faults it answers with on purpose.
 
 Everything lives in the database so every process (runserver, a Celery worker, pytest's live server) sees
 the same payments. Nothing here knows about eloket's own payments: the fake stands alone, like Mollie.
 """
 
+import re
 import secrets
 import string
+from decimal import Decimal
 
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -139,3 +144,60 @@ class FakeIdempotencyKey(models.Model):
 
     def __str__(self):
         return f"{self.method} {self.path} {self.key}"
+
+
+class FakeFault(models.Model):
+    """Mollie failing on purpose: the next `remaining` API calls that match the method and path get this fault.
+
+    A row, not a setting, so the live server, runserver and a Celery worker all see the same switch (faults.py).
+    """
+
+    class Kind(models.TextChoices):
+        ERROR = "error", "answer 500 Internal Server Error"
+        UNAVAILABLE = "unavailable", "answer 503 Service Unavailable"
+        SLOW_ANSWER = "slow_answer", "do the work, then hold the answer"
+        SLOW_START = "slow_start", "hold, then do the work"
+
+    class Method(models.TextChoices):
+        GET = "GET", "GET"
+        POST = "POST", "POST"
+        PATCH = "PATCH", "PATCH"
+        DELETE = "DELETE", "DELETE"
+
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    method = models.CharField(max_length=6, choices=Method.choices, blank=True, help_text="Empty: every method.")
+    path = models.CharField(
+        max_length=200, blank=True,
+        help_text=r"A regular expression searched in the path after /v2/: ^payments$ creates payments, "
+                  r"^payments/tr_\w+$ is one payment, /refunds$ the refunds of a payment. Empty: every path.")
+    remaining = models.PositiveIntegerField(default=1, help_text="How many more matching calls get this fault.")
+    hold_seconds = models.DecimalField(
+        max_digits=4, decimal_places=1, default=Decimal("12.0"),
+        validators=[MinValueValidator(Decimal("0.0")), MaxValueValidator(Decimal("120.0"))],
+        help_text="How long the slow kinds hold the call; longer than the client's read timeout (10 s unless "
+                  "MOLLIE_READ_TIMEOUT says otherwise) makes it time out.")
+    used = models.PositiveIntegerField(default=0, editable=False, help_text="Calls that got this fault.")
+    finished = models.PositiveIntegerField(default=0, editable=False,
+                                           help_text="Of those, calls whose handling has ended (a hold included).")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = "fake Mollie fault"
+
+    def __str__(self):
+        return f"{self.get_kind_display()} on {self.method or 'any'} {self.path or '*'} ({self.remaining} left)"
+
+    def clean(self):
+        try:
+            re.compile(self.path)
+        except re.error as error:
+            raise ValidationError({"path": f"Not a regular expression: {error}"}) from None
+
+    def matches(self, method: str, path: str) -> bool:
+        if self.method and self.method != method:
+            return False
+        try:
+            return re.search(self.path, path) is not None
+        except re.error:
+            return False

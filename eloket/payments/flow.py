@@ -63,7 +63,8 @@ def apply_status(payment_id: int, new_status: str, *, source: str, actor=None, n
 def schedule_effect(payment_id: int) -> None:
     from .tasks import run_payment_effect
 
-    transaction.on_commit(lambda: run_payment_effect.delay(payment_id))
+    # robust: a broker that is down must not fail the webhook after its commit; reconciliation runs lost effects.
+    transaction.on_commit(lambda: run_payment_effect.delay(payment_id), robust=True)
 
 
 def run_effect(payment_id: int) -> bool:
@@ -113,7 +114,7 @@ def apply_refund_status(refund_id: int, new_status: str, *, source: str, actor=N
         if new_status == RefundStatus.REFUNDED:
             payment.amount_refunded += refund.amount
             payment.save(update_fields=["amount_refunded", "updated"])
-            transaction.on_commit(lambda: _refund_effect_later(refund.pk))
+            transaction.on_commit(lambda: _refund_effect_later(refund.pk), robust=True)
     return refund
 
 

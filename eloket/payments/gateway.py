@@ -6,12 +6,14 @@ a clerk, and whether the request may have reached Mollie (`maybe_sent`), so the 
 something could have been created there. Nothing here touches our database.
 """
 
+import datetime
 import logging
 from decimal import Decimal
 from urllib.parse import urlsplit
 
 import requests
 from django.conf import settings
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from mollie.api.client import Client
 from mollie.api.error import Error as MollieError
@@ -24,8 +26,8 @@ logger = logging.getLogger(__name__)
 
 # The fake Mollie API accepts any well-formed test key; this one is fixed so the demo needs no configuration.
 FAKE_API_KEY = "test_" + "eloketfakemollie".ljust(30, "0")
-# Connect within 2 s, answer within 10 s: a citizen waits for this call.
-TIMEOUT = (2, 10)
+# Mollie's pages of a list hold at most 250 items.
+PAGE = 250
 
 UNAVAILABLE = _("The online payment service cannot be reached right now. Nothing has been charged. "
                 "Please try again in a few minutes, or pay by bank transfer.")
@@ -50,9 +52,13 @@ def api_key() -> str:
     return settings.MOLLIE_API_KEY or FAKE_API_KEY
 
 
+def timeout() -> tuple[float, float]:
+    return settings.MOLLIE_CONNECT_TIMEOUT, settings.MOLLIE_READ_TIMEOUT
+
+
 def client() -> Client:
     """A new client per call: settings can differ per test, and a requests session is not shared by threads."""
-    mollie = Client(api_endpoint=settings.MOLLIE_API_ENDPOINT or "", timeout=TIMEOUT, retry=0)
+    mollie = Client(api_endpoint=settings.MOLLIE_API_ENDPOINT or "", timeout=timeout(), retry=0)
     mollie.set_api_key(api_key())
     mollie.set_user_agent_component("eloket", "1")
     return mollie
@@ -127,6 +133,30 @@ def create_payment(*, amount: Decimal, description: str, redirect_url: str, webh
 
 def get_payment(mollie_id: str) -> MolliePayment:
     return _call("get payment", lambda mollie: mollie.payments.get(mollie_id))
+
+
+def payments_since(since: datetime.datetime, *, most: int = 20 * PAGE) -> tuple[list[MolliePayment], bool]:
+    """Mollie's payments, newest first, back to those created at `since`; the flag says whether it got that far.
+
+    Mollie cannot search by metadata, so this is how a payment whose creation went unanswered is found again.
+    """
+
+    def back_to_since(mollie):
+        found = []
+        page = mollie.payments.list(limit=PAGE)
+        while True:
+            for item in page:
+                created = parse_datetime(item.created_at or "")
+                if created is not None and created < since:
+                    return found, True
+                if len(found) >= most:
+                    return found, False
+                found.append(item)
+            if not page.has_next():
+                return found, True
+            page = page.get_next()
+
+    return _call("list payments", back_to_since)
 
 
 def cancel_payment(mollie_id: str) -> MolliePayment:

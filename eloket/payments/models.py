@@ -60,12 +60,17 @@ class Payment(models.Model):
     # Set once, by a conditional UPDATE, when the payable's effect for the final status has run.
     effect_applied_at = models.DateTimeField(null=True, blank=True, editable=False)
     amount_refunded = models.DecimalField(_("amount refunded"), max_digits=9, decimal_places=2, default=Decimal("0.00"))
+    # Mollie did not answer our create call, so it may hold this payment without our knowing its id (sync.py finds it).
+    maybe_at_mollie = models.BooleanField(default=False, editable=False)
 
     class Meta:
         verbose_name = _("payment")
         verbose_name_plural = _("payments")
         ordering = ["-created"]
-        indexes = [models.Index(fields=["content_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"]),
+            models.Index(fields=["created"], condition=models.Q(maybe_at_mollie=True), name="payment_maybe_at_mollie"),
+        ]
         constraints = [
             # One open online payment per payable at a time: nothing is charged twice.
             models.UniqueConstraint(

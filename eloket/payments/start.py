@@ -8,8 +8,9 @@ the outcome exactly once by flow.py (`on_payment_paid`, `on_payment_unsuccessful
 When Mollie cannot be reached or refuses, our payment is kept (never deleted: its history shows what
 happened) with an ERROR event and is marked failed through `flow.apply_status`, so the one-open-payment
 constraint frees up and the citizen can try again. Nobody ever received a checkout URL for it, so it
-cannot be paid; should Mollie still have created it (a timeout after sending), that payment simply
-expires there, and `sync.apply_remote` flags a "paid after closing" should it ever be paid.
+cannot be paid. Should Mollie still have created it (a timeout or a 5xx after sending), the payment is
+marked `maybe_at_mollie`: reconciliation (`sync.find_unanswered`) finds it at Mollie by our token in its
+metadata, links it and cancels it there.
 """
 
 import datetime
@@ -33,6 +34,14 @@ SESSION_KEY = "payment_tokens"
 # A payment row without a Mollie id younger than this is being sent right now by another request.
 SENDING_WINDOW = datetime.timedelta(minutes=2)
 MOLLIE_LOCALES = {"nl": "nl_BE", "fr": "fr_BE", "de": "de_DE", "en": "en_US"}
+# Mollie may have created the payment (a timeout, a 5xx), but the citizen never saw its checkout, so cannot have paid.
+MAYBE_STARTED = _("The online payment service did not answer properly. You have not been charged: the payment page "
+                  "never opened, and anything the service may have started is cancelled automatically. "
+                  "Please try again in a few minutes, or pay by bank transfer.")
+EARLIER_UNCHECKED = _("We cannot check the payment you started earlier right now. If you completed it, do not pay "
+                      "again: it will be processed. Otherwise please try again in a few minutes.")
+MAYBE_CREATED_NOTE = ("Mollie did not answer; it may have created this payment, which nobody can pay (no checkout link "
+                      "was handed out). Reconciliation looks for it at Mollie and cancels it there.")
 
 
 class PaymentNotPossible(Exception):
@@ -68,7 +77,8 @@ def start(payable, *, request=None, user=None, source: str = "citizen") -> Payme
     """Start (or resume) the online payment of what the payable asks now; returns it with its checkout_url.
 
     Raises NothingToPay, PaymentInProgress (a bank is still processing an earlier attempt) or GatewayError
-    (Mollie unreachable or refusing; `error.payment` is our failed payment, if one was made).
+    (Mollie unreachable or refusing; `error.payment` is our new, failed payment, or the earlier unfinished one
+    Mollie could not be asked about).
     Must not run inside a transaction: our payment is committed before Mollie is called.
     """
     amount = Decimal(payable.payment_amount() or 0).quantize(CENT)
@@ -113,7 +123,13 @@ def _settle_existing(existing: Payment, amount: Decimal, *, actor) -> Payment | 
         flow.apply_status(existing.pk, PaymentStatus.FAILED, source="start", actor=actor,
                           note="Never reached Mollie; closed before starting a new payment.")
         return None
-    existing = sync.sync_payment(existing, source="start", actor=actor, refunds=False)
+    try:
+        existing = sync.sync_payment(existing, source="start", actor=actor, refunds=False)
+    except GatewayError as error:
+        # The citizen may have paid it already: never say "nothing was charged", never start a second one.
+        error.message = EARLIER_UNCHECKED
+        error.payment = existing
+        raise
     if existing.status == PaymentStatus.OPEN and existing.amount == amount and existing.checkout_url:
         return existing
     if existing.status in (PaymentStatus.PENDING, PaymentStatus.AUTHORIZED):
@@ -155,8 +171,11 @@ def _send(payment: Payment, *, actor, source: str) -> Payment:
     except GatewayError as error:
         PaymentEvent.objects.create(payment=payment, kind=PaymentEvent.Kind.ERROR, from_status=payment.status,
                                     source=source, actor=actor, note=str(error)[:1000])
+        if error.maybe_sent:
+            Payment.objects.filter(pk=payment.pk).update(maybe_at_mollie=True, updated=timezone.now())
+            error.message = MAYBE_STARTED
         flow.apply_status(payment.pk, PaymentStatus.FAILED, source=source, actor=actor,
-                          note="Could not be created at Mollie; nothing was charged.")
+                          note=MAYBE_CREATED_NOTE if error.maybe_sent else "Could not be created at Mollie; nothing was charged.")
         error.payment = Payment.objects.get(pk=payment.pk)
         raise
     Payment.objects.filter(pk=payment.pk).update(mollie_id=remote.id, checkout_url=remote.checkout_url,

@@ -11,6 +11,7 @@ from collections import Counter
 from decimal import Decimal
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -34,6 +35,8 @@ UNFINISHED_REFUND_STATUSES = [RefundStatus.QUEUED, RefundStatus.PENDING, RefundS
 PAID_AFTER_CLOSING = "Paid at Mollie after this payment was closed here: refund it or book it by hand."
 # A final payment or refunded refund whose effect has not run after this long: the worker died, schedule it again.
 EFFECT_GRACE = datetime.timedelta(minutes=5)
+# Mollie's clock and ours may differ a little: look that much further back for a payment whose creation went unanswered.
+UNANSWERED_SLACK = datetime.timedelta(minutes=2)
 
 
 def _error_event(payment: Payment, note: str, *, source: str, actor=None) -> None:
@@ -193,6 +196,16 @@ def reconcile(*, now: datetime.datetime | None = None, batch_size: int = 100, li
                     breaker.failure()
                     logger.warning("Reconcile: payment %s could not be fetched: %s", payment.pk, error)
 
+    # 1b. Payments whose creation Mollie never answered: find them there, link them, cancel them.
+    if not breaker.open:
+        try:
+            counts.update(find_unanswered(cutoff=cutoff, limit=limit))
+            breaker.success()
+        except GatewayError as error:
+            counts["errors"] += 1
+            breaker.failure()
+            logger.warning("Reconcile: unanswered payments could not be looked up: %s", error)
+
     # 2. Refunds not finished: one Mollie call per payment that has any.
     payment_ids = list(Refund.objects.filter(status__in=UNFINISHED_REFUND_STATUSES, updated__lt=cutoff)
                        .order_by("payment_id").values_list("payment_id", flat=True).distinct()[:limit])
@@ -227,6 +240,58 @@ def reconcile(*, now: datetime.datetime | None = None, batch_size: int = 100, li
     if result:
         logger.info("Reconciled payments: %s", result)
     return result
+
+
+def find_unanswered(*, cutoff: datetime.datetime, limit: int = 2000) -> Counter:
+    """Find at Mollie the payments whose creation it never answered (`maybe_at_mollie`), by our token in the metadata.
+
+    Nobody had their checkout link, so one still open is cancelled there; one found is linked to our (failed) payment,
+    one not found was never created. Raises GatewayError when Mollie cannot be asked; then all wait for the next run.
+    """
+    counts = Counter()
+    # Only once the payable was told of the failure: it then judged it as a payment that never reached Mollie.
+    candidates = list(Payment.objects.filter(maybe_at_mollie=True, created__lt=cutoff, effect_applied_at__isnull=False)
+                      .order_by("created")[:limit])
+    if not candidates:
+        return counts
+    remote_payments, complete = gateway.payments_since(candidates[0].created - UNANSWERED_SLACK)
+    by_token = {}
+    for remote in remote_payments:
+        metadata = remote.metadata if isinstance(remote.metadata, dict) else {}
+        if metadata.get("payment"):
+            by_token[str(metadata["payment"])] = remote
+    for payment in candidates:
+        remote = by_token.get(str(payment.token))
+        if remote is None:
+            note = ("Not found at Mollie: it was never created there." if complete else
+                    "Not among Mollie's latest payments; look it up in Mollie's dashboard by its token.")
+            _settle_unanswered(payment, None, note)
+            counts["unanswered_not_at_mollie"] += 1
+            continue
+        if remote.status == PaymentStatus.OPEN:
+            try:
+                remote = gateway.cancel_payment(remote.id)
+            except GatewayError as error:
+                if error.maybe_sent:
+                    raise
+                logger.warning("Payment %s: Mollie refused to cancel %s; it expires there", payment.pk, remote.id)
+        if _settle_unanswered(payment, remote.id, f"Found at Mollie as {remote.id} ({remote.status}); "
+                                                  "nobody had its payment page."):
+            counts["unanswered_linked"] += 1
+            if remote.status == PaymentStatus.PAID:
+                apply_remote(Payment.objects.get(pk=payment.pk), remote, source="reconcile")
+    return counts
+
+
+def _settle_unanswered(payment: Payment, mollie_id: str | None, note: str) -> bool:
+    """Clear the flag (and link Mollie's id) once, with a note in the payment's history."""
+    with transaction.atomic():
+        changed = Payment.objects.filter(pk=payment.pk, maybe_at_mollie=True, mollie_id__isnull=True).update(
+            maybe_at_mollie=False, mollie_id=mollie_id, updated=timezone.now())
+        if changed:
+            PaymentEvent.objects.create(payment=payment, kind=PaymentEvent.Kind.NOTE, from_status=payment.status,
+                                        to_status=payment.status, source="reconcile", note=note)
+    return bool(changed)
 
 
 def refundable(payment: Payment) -> Decimal:

@@ -107,7 +107,7 @@ def test_a_link_to_an_appointment_that_no_longer_exists_is_refused(client, locat
 def test_a_confirmation_too_late_says_the_time_was_given_away(client, guest_booking):
     token = links.token(guest_booking, links.CONFIRM)
     booking.Appointment.objects.filter(pk=guest_booking.pk).update(
-        created=guest_booking.created - booking.CONFIRM_WITHIN * 2)
+        created=guest_booking.created - booking.confirm_within() * 2)
     assert booking.expire_unconfirmed() == 1
     browser = type(client)()
     page = browser.get(reverse("appointments:confirm_link", args=[token]), follow=True).content.decode()

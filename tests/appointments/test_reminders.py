@@ -66,7 +66,8 @@ def test_tomorrow_is_a_brussels_day_also_in_the_week_summer_time_ends(location, 
 
 
 @pytest.mark.django_db
-def test_the_beat_task_runs_the_same_rule_on_the_real_clock(location, topic, carla):
+def test_the_beat_task_runs_the_same_rule_on_the_real_clock(location, topic, carla, settings):
+    settings.APPOINTMENT_REMINDER_FROM = "00:00"  # whatever the hour the suite runs at, reminders are due
     now = timezone.localtime(timezone.now(), BRUSSELS)
     tomorrow = now.date() + datetime.timedelta(days=1)
     stretches = slots.calendar(location, tomorrow, tomorrow).stretches(tomorrow)
@@ -76,11 +77,9 @@ def test_the_beat_task_runs_the_same_rule_on_the_real_clock(location, topic, car
         stretches = [(datetime.time(10), datetime.time(11))]
     start = slots.starts_on(tomorrow, stretches, topic.duration_minutes)[0]
     booking.book(location, topic, start, guest(1), staff=carla, now=now)
-    due_now = now.time() >= reminders.REMIND_FROM
-
-    assert tasks.send_reminders.delay().get() == (1 if due_now else 0)
+    assert tasks.send_reminders.delay().get() == 1
     assert tasks.send_reminders.delay().get() == 0
-    assert len(reminded()) == (1 if due_now else 0)
+    assert len(reminded()) == 1
 
 
 @pytest.mark.django_db(transaction=True)
@@ -131,3 +130,21 @@ def test_with_a_real_worker_the_tasks_run_and_the_invitation_is_delivered(celery
     [email] = [email for email in mail.outbox if email.to == ["guest2@example.org"]]
     [(name, _content, mimetype)] = email.attachments
     assert name == f"afspraak-{booked.reference}.ics" and mimetype == "text/calendar; method=REQUEST"
+
+
+@pytest.mark.django_db
+def test_the_city_sets_the_hour_reminders_start(location, topic, settings):
+    settings.APPOINTMENT_REMINDER_FROM = "08:30"
+    booking.book(location, topic, NINE, guest(1), now=BOOKED_ON)
+    assert reminders.send_reminders(at(2026, 12, 7, 8, 25)) == 0
+    assert reminders.send_reminders(at(2026, 12, 7, 8, 30)) == 1
+
+
+@pytest.mark.django_db
+def test_the_city_sets_how_long_a_guest_has_to_confirm(location, topic, settings):
+    settings.APPOINTMENT_CONFIRM_MINUTES = 60
+    booking.book(location, topic, NINE, guest(1), needs_confirmation=True, now=BOOKED_ON)
+    Appointment.objects.update(created=timezone.now() - datetime.timedelta(minutes=45))
+    assert booking.expire_unconfirmed() == 0
+    settings.APPOINTMENT_CONFIRM_MINUTES = 30
+    assert booking.expire_unconfirmed() == 1

@@ -78,6 +78,9 @@ def test_staff_download_a_citizens_file_in_the_console_and_others_are_refused(cl
     response = client.get(url)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment")
+    from eloket.audit.models import AuditEntry
+
+    assert AuditEntry.objects.filter(actor=carla, action="download", object_id=str(item.pk)).exists()
     client.force_login(erik)
     assert client.get(url).status_code == 403
     client.force_login(alice)

@@ -197,3 +197,16 @@ def test_staff_without_two_factor_login_are_sent_to_switch_it_on_first(client, d
     for url in (reverse(QUEUE), reverse("admin:chat_console_events")):
         response = client.get(url)
         assert response.status_code == 302 and response["Location"] == reverse("mfa_activate_totp"), url
+
+
+def test_opening_a_conversation_in_the_console_is_written_in_the_audit_trail(client, carla, alice, topic, always_open):
+    from eloket.audit.models import AuditEntry
+
+    conversation = start(alice, topic)
+    client.force_login(carla)
+    page(client, QUEUE)
+    assert not AuditEntry.objects.exists()  # the queue shows names, not the conversation
+    page(client, "admin:chat_console_conversation", conversation.pk)
+    entry = AuditEntry.objects.get()
+    assert (entry.actor, entry.action, entry.object_id) == (carla, "view", str(conversation.pk))
+    assert entry.content_type.model_class() is Conversation

@@ -191,29 +191,29 @@ def test_a_stale_claim_of_a_dead_worker_is_taken_over(alice, make_payment_reques
     assert document.version == 1 and document.claimed_at is None
 
 
-def test_a_letter_that_keeps_failing_is_marked_failed_with_the_error(alice, make_payment_request, monkeypatch,
+def test_a_letter_that_keeps_failing_is_marked_failed_with_the_error(alice, make_payment_request,
                                                                     django_capture_on_commit_callbacks):
+    from django.template import TemplateDoesNotExist
+
     with django_capture_on_commit_callbacks(execute=False):
         from eloket.documents import letters
 
         document = letters.request_payment_request_letter(make_payment_request(alice))
+    # A template removed by a bad deployment: every attempt fails the same way.
+    Document.objects.filter(pk=document.pk).update(template="documents/letters/gone.html")
 
-    def broken(*args, **kwargs):
-        raise RuntimeError("fonts gone")
-
-    monkeypatch.setattr(render, "html_to_pdf", broken)
     with pytest.raises(Retry):
         tasks.render_document.delay(document.pk)
     document.refresh_from_db()
-    assert document.status == DocumentStatus.PENDING and "fonts gone" in document.last_error
+    assert document.status == DocumentStatus.PENDING and "gone.html" in document.last_error
 
-    with pytest.raises(RuntimeError):
+    with pytest.raises(TemplateDoesNotExist):
         tasks.render_document.apply(args=[document.pk], retries=tasks.MAX_RETRIES)  # the last retry
 
     document.refresh_from_db()
     assert document.status == DocumentStatus.FAILED
     assert document.attempts == 2
-    assert "fonts gone" in document.last_error and document.claimed_at is None
+    assert "gone.html" in document.last_error and document.claimed_at is None
 
 
 def test_lost_render_tasks_are_picked_up(alice, make_payment_request, django_capture_on_commit_callbacks):

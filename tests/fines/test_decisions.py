@@ -317,3 +317,38 @@ class TestHearing:
         assert (event.from_status, event.to_status, event.actor) == (S.HEARING, S.HEARING, sofie)
         assert event.note == "The oral hearing was held; its minutes are in the file."
         assert "ticket" not in event.note  # the minutes stay in the file, out of the citizen's history
+
+
+@pytest.mark.django_db
+def test_accepting_calls_off_the_planned_hearing_and_says_so(gas4, sofie, english):
+    from eloket.documents import render
+
+    objection = object_to(gas4, hearing=True)
+    starts_at = timezone.now() + datetime.timedelta(days=14)
+    hearing = decisions.plan_hearing(objection, starts_at, "Stadhuis, zaal 2", sofie)
+
+    decisions.accept(objection, "Het bord ontbrak.", sofie)
+
+    hearing.refresh_from_db()
+    assert hearing.cancelled_at is not None and hearing.held_at is None
+    day = dates.in_words(timezone.localtime(starts_at).date())
+    assert f"The oral hearing of {day} is called off." in gas4.events.last().note
+    with pytest.raises(rules.TransitionNotAllowed, match="called off"):
+        decisions.record_minutes(hearing, "Niemand kwam.", sofie)
+    decision = letters(gas4, DocumentKind.DECISION).get()
+    decision.language = "en"
+    assert "no longer takes place: you do not have to come" in " ".join(render.build_html(decision).split())
+    assert "gaat niet meer door" in emails_to(CONTACT).order_by("pk").last().body_text  # the holder's language
+
+
+@pytest.mark.django_db
+def test_a_held_hearing_is_not_called_off_by_the_acceptance(gas4, sofie):
+    objection = object_to(gas4, hearing=True)
+    hearing = decisions.plan_hearing(objection, timezone.now() + HOUR, "Stadhuis", sofie)
+    Hearing.objects.filter(pk=hearing.pk).update(starts_at=timezone.now() - HOUR)
+    decisions.record_minutes(hearing, "De houder verscheen.", sofie)
+
+    decisions.accept(objection, "Overtuigend.", sofie)
+
+    hearing.refresh_from_db()
+    assert hearing.cancelled_at is None and hearing.held_at is not None

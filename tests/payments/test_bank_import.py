@@ -1,12 +1,15 @@
 """Importing a statement: each credit matched by its OGM only, booked exactly once, nothing half-imported or doubled."""
 
 import datetime
+import threading
+import time
 from decimal import Decimal
 from unittest import mock
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import DatabaseError, connection, transaction
 
 from eloket.payments import flow
 from eloket.payments.bank import ParseError, matching
@@ -233,16 +236,15 @@ def test_a_file_that_does_not_parse_stores_nothing(media, payables, carla):
 
 
 def test_a_failure_halfway_rolls_everything_back_and_removes_the_file(media, payables, carla):
-    real_match = matching.match
-    calls = []
+    # The database refuses the third credit line (lines 3, 6 and 8 of the sample), after two were matched and booked.
+    table = BankTransaction._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute("""
+            CREATE FUNCTION refuse_line_8() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN IF NEW.line = 8 THEN RAISE EXCEPTION 'disk full'; END IF; RETURN NEW; END $$""")
+        cursor.execute(f"CREATE TRIGGER refuse_line_8 BEFORE INSERT ON {table} FOR EACH ROW EXECUTE FUNCTION refuse_line_8()")
 
-    def fail_on_the_third(movement, **kwargs):
-        calls.append(movement)
-        if len(calls) == 3:
-            raise RuntimeError("database went away")
-        return real_match(movement, **kwargs)
-
-    with mock.patch.object(matching, "match", side_effect=fail_on_the_third), pytest.raises(RuntimeError):
+    with pytest.raises(DatabaseError, match="disk full"):
         import_statement(upload(CODA_SAMPLE), actor=carla)
 
     assert not BankStatement.objects.exists()
@@ -261,28 +263,57 @@ def test_a_file_over_5_mb_is_refused(media, carla, english):
     assert not BankStatement.objects.exists()
 
 
-def test_a_concurrent_upload_of_the_same_statement_is_refused_by_the_database(media, payables, carla,
-                                                                               django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        import_statement(upload(CODA_SAMPLE), actor=carla)
+@pytest.mark.django_db(transaction=True)
+def test_a_concurrent_upload_of_the_same_statement_is_refused_by_the_database(media, payables, carla):
+    """The second upload checks while the first is not committed yet: only the unique identifier stops it."""
+    imported, release = threading.Event(), threading.Event()
+    outcomes = []
 
-    # The other upload checked before this one was committed: only the unique identifier stops it.
-    real_filter = BankStatement.objects.filter
-    lookups = []
+    def first():
+        try:
+            with transaction.atomic():
+                import_statement(upload(CODA_SAMPLE), actor=carla)
+                imported.set()
+                release.wait(20)  # keeps its transaction open while the second upload checks
+            outcomes.append("imported")
+        finally:
+            connection.close()
 
-    def first_check_misses(*args, **kwargs):
-        lookups.append(kwargs)
-        queryset = real_filter(*args, **kwargs)
-        return queryset.none() if len(lookups) == 1 else queryset
+    def second():
+        try:
+            import_statement(upload(CODA_SAMPLE), actor=carla)
+            outcomes.append("imported")
+        except AlreadyImported:
+            outcomes.append("refused")
+        finally:
+            connection.close()
 
-    with mock.patch.object(BankStatement.objects, "filter", side_effect=first_check_misses), \
-            pytest.raises(AlreadyImported):
-        import_statement(upload(CODA_SAMPLE), actor=carla)
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    threads[0].start()
+    assert imported.wait(30)
+    threads[1].start()
+    assert wait_for_a_lock_wait(), "the second upload never reached the unique index"
+    release.set()
+    for thread in threads:
+        thread.join(30)
 
-    assert len(lookups) == 2  # the check that missed, and the one after the database refused
+    assert sorted(outcomes) == ["imported", "refused"]
     assert BankStatement.objects.count() == 1
     assert Payment.objects.count() == 1
     assert len(stored_files(media)) == 1
+
+
+def wait_for_a_lock_wait(seconds: float = 20) -> bool:
+    """Whether another session of this database comes to wait on a row lock (the unique index's) in time."""
+    deadline = time.monotonic() + seconds
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                           "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()")
+            if cursor.fetchone()[0]:
+                return True
+            time.sleep(0.05)
+    return False
 
 
 def test_resolving_needs_a_note_and_touches_only_the_work_list(media, payables, carla, ida):
