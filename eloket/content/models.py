@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from eloket.translated import Translated
+from eloket.uploads import PDF, check_upload
 
 PDF_MAX_BYTES = 10 * 1024 * 1024
 PDF_MAGIC = b"%PDF-"
@@ -41,6 +42,8 @@ def validate_pdf(value):
             _("This file is not a PDF document, although its name ends in .pdf. Save it as PDF and upload it again."),
             code="pdf_content",
         )
+    # The same content check as a citizen's upload: no scripts, attached files, encryption or unpacking bombs.
+    check_upload(value, allowed=(PDF,), max_bytes=PDF_MAX_BYTES)
 
 
 class FaqCategory(models.TextChoices):

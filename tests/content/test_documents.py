@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from eloket.content.models import PDF_MAX_BYTES, Regulation, validate_pdf
+from tests.files import encrypted_pdf, javascript_pdf, unpacking_bomb_pdf
 from tests.i18n import en
 
 from .helpers import PDF_BYTES, make_regulation
@@ -151,3 +152,10 @@ def test_the_admin_stores_a_pdf_and_links_it_through_the_portal(client, ida, med
     assert response.status_code == 302
     regulation.refresh_from_db()
     assert regulation.title_nl == "Nieuwe titel" and regulation.document
+
+
+@pytest.mark.parametrize("build", [javascript_pdf, encrypted_pdf, lambda: unpacking_bomb_pdf(200 * 1024 * 1024)])
+def test_a_pdf_with_scripts_encryption_or_a_bomb_is_refused_like_a_citizens_upload(build):
+    with pytest.raises(ValidationError) as refused:
+        validate_pdf(SimpleUploadedFile("reglement.pdf", build(), content_type="application/pdf"))
+    assert refused.value.code in ("active_content", "encrypted", "pdf_bomb")
