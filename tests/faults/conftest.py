@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import redis
+from kombu import pools
 
 START_SECONDS = 10  # a redis-server answers within milliseconds; this only bounds a broken start
 
@@ -84,8 +85,9 @@ def point_celery_at(broker_url: str) -> None:
     from eloket.celery import app
 
     app.conf.broker_url = broker_url
-    if app._pool is not None:
-        app._pool.force_close_all()
+    # kombu keeps one pool per broker URL in a registry of its own: closing the pool alone would leave it there, closed,
+    # to be handed out again when the URL comes back. reset() closes every pool and empties the registry.
+    pools.reset()
     # The same reset Celery does after a fork; the pools are rebuilt for the new URL on the next publish.
     app._pool = None
     app.amqp._producer_pool = None
