@@ -28,6 +28,8 @@ from tests.fakemollie.faulty import fixture_mollie_faults  # noqa: F401  fixture
 from tests.parking_sessions.web_helpers import fixture_car, fixture_paid_city  # noqa: F401  fixtures
 from tests.payments.online import choose_at_checkout, fixture_mollie, path_of, post_webhook  # noqa: F401  fixtures
 
+from .waiting import wait_for
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 Kind = FakeFault.Kind
@@ -51,15 +53,6 @@ def assert_dutch_page(text: str) -> None:
 def age(payment: Payment, minutes: int) -> None:
     past = timezone.now() - datetime.timedelta(minutes=minutes)
     Payment.objects.filter(pk=payment.pk).update(created=past, updated=past)
-
-
-def wait_for(condition, seconds: float = 20):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.1)
-    raise AssertionError("condition not met in time")
 
 
 @pytest.fixture
@@ -212,7 +205,7 @@ def test_a_paid_parking_session_mollie_cannot_confirm_is_activated_once_by_recon
 
     age(payment, settings.PAYMENT_RECONCILE_AFTER_MINUTES + 1)
     reconcile_open_payments.delay()  # the beat task, through the real worker
-    wait_for(lambda: ParkingSession.objects.get(pk=session.pk).status == SessionStatus.ACTIVE)
+    assert wait_for(lambda: ParkingSession.objects.get(pk=session.pk).status == SessionStatus.ACTIVE)
     payment.refresh_from_db()
     applied_at = payment.effect_applied_at
     assert payment.status == PaymentStatus.PAID and applied_at

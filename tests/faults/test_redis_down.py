@@ -31,6 +31,8 @@ from parking_sessions.models import Inbox, Operator, ParkingSession
 from tests.factories import PASSWORD
 from tests.notifications.gateway import FakeGateway
 
+from .waiting import wait_for
+
 ROOT = Path(__file__).resolve().parents[2]
 SMS_TOKEN, SMS_SECRET = "redis-fault-gateway-token", "redis-fault-gateway-secret"
 ANSWER_SECONDS = 2.0  # the longest a page or a POST may take while Redis is down
@@ -55,15 +57,6 @@ def timed(call, *args, **kwargs):
     started = time.monotonic()
     response = call(*args, **kwargs)
     return response, time.monotonic() - started
-
-
-def wait_for(condition, seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return condition()
 
 
 # --- Talking to the product as its clients do ----------------------------------------------------

@@ -18,19 +18,12 @@ from django.utils import timezone
 from parking_sessions import operators
 from parking_sessions.models import Inbox, InboxKind, Operator, ParkingSession
 
+from .waiting import wait_for
+
 ROOT = Path(__file__).resolve().parents[2]
 ROWS = 6000  # enough that the kill comes before the end, however fast the first worker goes
 PICK_UP_SECONDS = 2
 STALE_SECONDS = 3  # a claim older than this belongs to a dead worker
-
-
-def wait_for(condition, seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.02)
-    return condition()
 
 
 def start_worker(name: str, redis_url: str, directory: Path) -> tuple[subprocess.Popen, Path]:
